@@ -1,0 +1,68 @@
+# Payer Exchange. `make demo` and `make test` each set up everything from nothing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+P2P := $(BIN)/p2p
+INSTALLED := $(VENV)/.installed
+NEO4J_LIB := infra/neo4j/target/lib
+JARS := $(NEO4J_LIB)/.fetched
+
+.PHONY: help setup jars neo4j neo4j-stop demo test test-unit test-integration check format bench clean
+
+help:
+	@echo "make demo   set up everything and run the main job (end-to-end demo on a local Neo4j)"
+	@echo "make test   set up everything and run the whole test suite against a real Neo4j"
+	@echo "make check  lint (ruff) and type-check (mypy)"
+	@echo "make bench  run the benchmarks in benchmarks/ (prints figures; not part of CI)"
+	@echo "make neo4j / neo4j-stop   start or stop the local Neo4j"
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@
+
+setup: $(INSTALLED)
+
+$(JARS): infra/neo4j/pom.xml
+	@command -v mvn >/dev/null || { echo "Maven (mvn) is needed once to fetch the Neo4j jars"; exit 1; }
+	mvn -B -q -f infra/neo4j/pom.xml package
+	@touch $@
+
+jars: $(JARS)
+
+neo4j: setup jars
+	$(P2P) neo4j start
+
+neo4j-stop: setup
+	$(P2P) neo4j stop
+
+demo: neo4j
+	$(P2P) demo $(DEMO_ARGS)
+
+test: neo4j
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: setup
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: neo4j
+	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: neo4j
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b $(BENCH_ARGS) || exit 1; done
+
+clean:
+	-$(P2P) neo4j stop
+	rm -rf $(VENV) infra/neo4j/target .neo4j var

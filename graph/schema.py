@@ -1,0 +1,52 @@
+"""Applies the numbered ``cypher/schema/*.cypher`` files, each once, and records them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from graph.errors import SchemaError
+from graph.store import GraphStore
+
+SCHEMA_DIR = "schema"
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    applied_now: list[str]
+    already_applied: list[str]
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def apply_schema(store: GraphStore) -> SchemaReport:
+    """Apply every schema file not yet recorded. Statements are ``IF NOT EXISTS``, so a
+    re-run after a crash between a statement and its record is harmless. A recorded file
+    whose text has since changed is refused: schema changes go in a new numbered file."""
+    recorded = {row["name"]: row["checksum"] for row in store.read("admin/applied_migrations")}
+    applied_now, already = [], []
+    for name in store.queries.names(SCHEMA_DIR):
+        query = store.queries(name)
+        if query.mode != "schema":
+            raise SchemaError(f"{name}.cypher is under {SCHEMA_DIR}/ but its Mode is {query.mode}")
+        digest = checksum(query.text)
+        if name in recorded:
+            if recorded[name] != digest:
+                raise SchemaError(
+                    f"{name}.cypher changed after it was applied; revert it and add a new numbered file instead"
+                )
+            already.append(name)
+            continue
+        for statement in query.statements():
+            store.driver.execute_query(statement, database_=store.database)
+        store.write("admin/record_migration", {"name": name, "checksum": digest})
+        applied_now.append(name)
+    return SchemaReport(applied_now=applied_now, already_applied=already)
+
+
+def schema_objects(store: GraphStore) -> list[dict[str, Any]]:
+    """The constraints' backing indexes and the plain indexes present in the database."""
+    return store.read("admin/schema_objects")

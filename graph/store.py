@@ -1,0 +1,82 @@
+"""Runs named Cypher files against one database with parameters, and nothing else.
+
+The only place that hands Cypher text to the driver: callers name a file under
+``cypher/`` and pass values; the database is always named and every transaction has a
+timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import neo4j
+
+from graph.cypher import CypherLibrary, CypherQuery
+from graph.errors import CypherFileError
+
+T = TypeVar("T")
+
+
+class GraphStore:
+    def __init__(self, driver: neo4j.Driver, database: str, queries: CypherLibrary, timeout_s: float) -> None:
+        self.driver = driver
+        self.database = database
+        self.queries = queries
+        self.timeout_s = timeout_s
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> tuple[CypherQuery, dict[str, Any]]:
+        """The named query and its parameters, checked against the file's declared ``Params``."""
+        query = self.queries(name)
+        given = dict(params or {})
+        if set(given) != query.declared_params:
+            missing = query.declared_params - set(given)
+            extra = set(given) - query.declared_params
+            raise CypherFileError(f"{name}: missing parameters {sorted(missing)}, unexpected {sorted(extra)}")
+        return query, given
+
+    def read(
+        self, name: str, params: Mapping[str, Any] | None = None, *, database: str | None = None
+    ) -> list[dict[str, Any]]:
+        query, given = self.query(name, params)
+        records, _, _ = self.driver.execute_query(
+            neo4j.Query(query.text, timeout=self.timeout_s),
+            given,
+            database_=database or self.database,
+            routing_=neo4j.RoutingControl.READ,
+        )
+        return [record.data() for record in records]
+
+    def write(
+        self, name: str, params: Mapping[str, Any] | None = None, *, database: str | None = None
+    ) -> list[dict[str, Any]]:
+        query, given = self.query(name, params)
+        records, _, _ = self.driver.execute_query(
+            neo4j.Query(query.text, timeout=self.timeout_s),
+            given,
+            database_=database or self.database,
+            routing_=neo4j.RoutingControl.WRITE,
+        )
+        return [record.data() for record in records]
+
+    def in_write_transaction(self, work: Callable[[TxRunner], T]) -> T:
+        """Run ``work`` in one managed write transaction; it may be retried, so it must be idempotent."""
+
+        @neo4j.unit_of_work(timeout=self.timeout_s)
+        def transaction(tx: neo4j.ManagedTransaction) -> T:
+            return work(TxRunner(self, tx))
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(transaction)
+
+
+class TxRunner:
+    """Named queries inside one transaction (all commit together or none do)."""
+
+    def __init__(self, store: GraphStore, tx: neo4j.ManagedTransaction) -> None:
+        self._store = store
+        self._tx = tx
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        query, given = self._store.query(name, params)
+        return [record.data() for record in self._tx.run(query.text, given)]

@@ -1,0 +1,3 @@
+from p2p.cli.main import main
+
+main()

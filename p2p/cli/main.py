@@ -1,0 +1,21 @@
+"""Entry point of the ``p2p`` console script."""
+
+from __future__ import annotations
+
+import typer
+
+from p2p.cli import demo_cmd, graph_cmd, neo4j_cmd
+
+app = typer.Typer(
+    name="p2p",
+    help="Payer Exchange: payer-to-payer member exchange with an auditable identity graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(neo4j_cmd.app, name="neo4j")
+app.add_typer(graph_cmd.app, name="graph")
+app.command("demo")(demo_cmd.demo)
+
+
+def main() -> None:
+    app()

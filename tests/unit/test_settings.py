@@ -1,0 +1,70 @@
+import pytest
+
+from p2p.settings import ConfigurationError, Environment, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_USERNAME", "NEO4J_PASSWORD", "P2P_NEO4J_URI", "P2P_ENV"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_without_a_uri_the_project_uses_its_own_local_server() -> None:
+    settings = load_settings()
+    assert settings.uses_local_server
+    assert settings.bolt_uri == f"bolt://127.0.0.1:{settings.neo4j_bolt_port}"
+
+
+def test_conventional_neo4j_variables_select_an_external_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "neo4j+s://abc.databases.neo4j.io")
+    monkeypatch.setenv("NEO4J_USERNAME", "svc")
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-value")
+    settings = load_settings()
+    assert not settings.uses_local_server
+    assert settings.bolt_uri == "neo4j+s://abc.databases.neo4j.io"
+    assert settings.neo4j_user == "svc"
+    assert settings.neo4j_password.get_secret_value() == "s3cret-value"
+
+
+def test_password_never_appears_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("P2P_NEO4J_PASSWORD", "do-not-print-me")
+    assert "do-not-print-me" not in repr(load_settings())
+
+
+def test_unparsable_value_names_the_variable_and_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("P2P_NEO4J_BOLT_PORT", "seven")
+    with pytest.raises(ConfigurationError) as err:
+        load_settings()
+    assert "P2P_NEO4J_BOLT_PORT" in str(err.value)
+    assert "'seven'" in str(err.value)
+
+
+def test_unknown_uri_scheme_is_refused_with_the_allowed_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "http://localhost:7474")
+    with pytest.raises(ConfigurationError, match=r"P2P_NEO4J_URI.*bolt://"):
+        load_settings()
+
+
+def test_out_of_range_port_and_bad_memory_size_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("P2P_NEO4J_HTTP_PORT", "70000")
+    monkeypatch.setenv("P2P_NEO4J_PAGECACHE", "lots")
+    with pytest.raises(ConfigurationError) as err:
+        load_settings()
+    assert "P2P_NEO4J_HTTP_PORT" in str(err.value)
+    assert "P2P_NEO4J_PAGECACHE" in str(err.value)
+
+
+def test_production_refuses_a_placeholder_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("P2P_ENV", "prod")
+    with pytest.raises(ConfigurationError, match="placeholder"):
+        load_settings()
+    monkeypatch.setenv("P2P_NEO4J_PASSWORD", "a-real-long-secret")
+    assert load_settings().env is Environment.PROD
+
+
+def test_password_value_is_not_echoed_in_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("P2P_ENV", "prod")
+    monkeypatch.setenv("P2P_NEO4J_PASSWORD", "neo4j")
+    with pytest.raises(ConfigurationError) as err:
+        load_settings()
+    assert "'neo4j'" not in str(err.value)
