@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.table import Table
 
@@ -15,7 +17,9 @@ app = typer.Typer(help="The identity graph in Neo4j.", no_args_is_help=True)
 
 @app.command()
 @friendly_errors
-def schema(show: bool = typer.Option(False, "--show", help="List the indexes and constraints present.")) -> None:
+def schema(
+    show: Annotated[bool, typer.Option("--show", help="List the indexes and constraints present.")] = False,
+) -> None:
     """Apply the numbered cypher/schema files not yet applied (safe to run any number of times)."""
     cfg = settings()
     ensure_neo4j(cfg)
@@ -40,7 +44,9 @@ def schema(show: bool = typer.Option(False, "--show", help="List the indexes and
 
 @app.command()
 @friendly_errors
-def reset(yes: bool = typer.Option(False, "--yes", help="Confirm: delete every node of the database.")) -> None:
+def reset(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete every node of the database.")] = False,
+) -> None:
     """Delete all data of the configured database (keeps the schema). For demos and development."""
     if not yes:
         raise UserError("this deletes every node of the database; run again with --yes to confirm")

@@ -1,0 +1,1 @@
+"""The canonical member record: schema, loading, validation and normalisation."""
