@@ -91,7 +91,7 @@ def _normalise(con: duckdb.DuckDBPyConnection, records: pa.Table) -> pa.Table:
         full = _NAME.format(c="v.last_name")
         stage.append(f"nullif(trim(regexp_replace({full}, {_SUFFIX_RE}, '')), '') AS last_name_norm")
         stage.append(f"nullif(regexp_extract({full}, {_SUFFIX_RE}, 1), '') AS suffix_in_last_name")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(stage)} FROM validated v")  # noqa: S608 (fragments are constants of this module)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(stage)} FROM validated v")
 
     first = _distinct(con, "first_name_norm") if "first_name" in present else []
     last = _distinct(con, "last_name_norm") if "last_name" in present else []
@@ -135,10 +135,10 @@ def _normalise(con: duckdb.DuckDBPyConnection, records: pa.Table) -> pa.Table:
         select.append("right(s.ssn, 4) AS ssn_last4")
     if "email" in present:
         select.append("split_part(s.email, '@', 1) AS email_user")
-    sql = f"SELECT {', '.join(select)} FROM staged s {' '.join(joins)}"  # noqa: S608 (fragments are constants of this module)
+    sql = f"SELECT {', '.join(select)} FROM staged s {' '.join(joins)}"
     return con.sql(sql).to_arrow_table()
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
-    rows = con.sql(f"SELECT DISTINCT {column} FROM staged WHERE {column} IS NOT NULL ORDER BY 1").fetchall()  # noqa: S608 (column names are constants)
+    rows = con.sql(f"SELECT DISTINCT {column} FROM staged WHERE {column} IS NOT NULL ORDER BY 1").fetchall()
     return [r[0] for r in rows]

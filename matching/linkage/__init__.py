@@ -1,0 +1,1 @@
+"""Probabilistic matching with Splink: model, training, prediction, clustering, evaluation."""

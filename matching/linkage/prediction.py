@@ -1,0 +1,65 @@
+"""Batch prediction with a trained model: scored pairs with per-comparison contributions
+and the must-not-link rule (if any) each pair breaks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from matching.linkage import splink_adapter
+from matching.linkage.constraints import must_not_link_sql
+from matching.linkage.features import model_table
+
+PAIR_COLUMNS = ("left_record_id", "right_record_id", "match_probability", "match_weight")
+
+
+@dataclass
+class Predictions:
+    pairs: pa.Table  # PAIR_COLUMNS + blocking_rule + must_not_link + mw_*/gamma_* per comparison
+    comparisons: list[str]
+
+    def slim(self) -> pa.Table:
+        return self.pairs.select(list(PAIR_COLUMNS))
+
+    def contributions(self) -> pa.Table:
+        detail = [c for c in self.pairs.column_names if c.startswith(("mw_", "gamma_"))]
+        return self.pairs.select(["left_record_id", "right_record_id", "blocking_rule", "must_not_link", *detail])
+
+
+def predict(
+    tables: Sequence[pa.Table],
+    splink_model: dict[str, Any],
+    columns: Sequence[str],
+    rule_names: Sequence[str],
+    threshold_weight: float | None,
+    threads: int | None = None,
+) -> Predictions:
+    """Score the blocked pairs; keep those at or above ``threshold_weight`` (all when None).
+    With two tables (link only), ``left_record_id`` always comes from the first."""
+    shaped = [model_table(t, columns) for t in tables]
+    names = [f"input_{i}" for i in range(len(tables))] if len(tables) > 1 else None
+    con = splink_adapter.connection(threads=threads)
+    try:
+        scoring = {**splink_model, "retain_matching_columns": True, "retain_intermediate_calculation_columns": True}
+        linker = splink_adapter.build_linker(con, shaped, scoring, names=names)
+        frame = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
+        comparisons = [c["output_column_name"] for c in splink_model["comparisons"]]
+        rules = " ".join(f"WHEN '{i}' THEN '{name}'" for i, name in enumerate(rule_names))
+        swap = "source_dataset_l <> 'input_0'" if names else "false"
+        sql = f"""
+            SELECT CASE WHEN {swap} THEN record_id_r ELSE record_id_l END AS left_record_id,
+                   CASE WHEN {swap} THEN record_id_l ELSE record_id_r END AS right_record_id,
+                   match_probability, match_weight,
+                   CASE match_key {rules} ELSE match_key END AS blocking_rule,
+                   {must_not_link_sql(columns)} AS must_not_link,
+                   COLUMNS('^(mw_|gamma_)')
+            FROM {frame.physical_name}
+            ORDER BY left_record_id, right_record_id
+        """
+        pairs = con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+    return Predictions(pairs=pairs, comparisons=comparisons)

@@ -1,0 +1,82 @@
+"""The only module that knows Splink 5's quirks.
+
+- Tables reach a Linker only through ``DuckDBAPI.register``; we use one DuckDBAPI per
+  Linker because Splink caches term-frequency tables per DuckDBAPI by column name only.
+- Training is byte-reproducible only with one DuckDB thread and a fixed ``linker_uid``.
+- ``Linker(...)`` resets the "splink" logger to INFO unless given a level; we pass WARNING.
+- Rules cannot be named: ``match_key`` is the rule's index, mapped back by the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from matching.linkage.blocking import BlockingRule
+from matching.linkage.comparisons import comparisons_for
+
+LINKER_UID = "payer-exchange"
+SPLINK_LOG_LEVEL = logging.ERROR  # its warnings (e.g. levels never observed) are noise in a CLI
+RETAINED_CONTEXT = (
+    "payer_id",
+    "relationship",
+    "source_system",
+    "suffix_norm",
+)  # carried into pairs for must-not-link rules
+
+
+def connection(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+    return con
+
+
+LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
+
+
+def settings_for(
+    columns: Sequence[str], rules: Sequence[BlockingRule], link_type: LinkType, prior: float = 1e-4
+) -> SettingsCreator:
+    comparisons: list[ComparisonCreator | dict[str, Any]] = [*comparisons_for(columns)]
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="record_id",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[rule.creator() for rule in rules],
+        probability_two_random_records_match=prior,
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=[c for c in RETAINED_CONTEXT if c in columns],
+        linker_uid=LINKER_UID,
+    )
+
+
+def build_linker(
+    con: duckdb.DuckDBPyConnection,
+    tables: Sequence[pa.Table],
+    settings: SettingsCreator | dict[str, Any],
+    names: Sequence[str] | None = None,
+) -> Linker:
+    """A Linker over arrow tables (one for dedupe, two for link), on its own DuckDBAPI."""
+    db_api = DuckDBAPI(connection=con)
+    frames: list[SplinkDataFrame] = []
+    for index, table in enumerate(tables):
+        display = names[index] if names else None
+        frames.append(db_api.register(table, dataset_display_name=display) if display else db_api.register(table))
+    logging.getLogger("splink").setLevel(SPLINK_LOG_LEVEL)
+    return Linker(frames if len(frames) > 1 else frames[0], settings, log_level=SPLINK_LOG_LEVEL)
+
+
+def model_json(linker: Linker) -> dict[str, Any]:
+    model: dict[str, Any] = linker.misc.save_model_to_json()
+    return model
