@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from matching.linkage.clustering import Edge, cluster
+from graph.domain.clustering import Edge, cluster
 from matching.linkage.decision import decision_sql
 from matching.linkage.thresholds import Counts, PRCurve, Thresholds, choose_thresholds, pr_curve
 

@@ -22,6 +22,7 @@ from matching.linkage.evaluation import Evaluation, evaluate
 from matching.linkage.features import feature_columns
 from matching.linkage.prediction import Predictions, predict
 from matching.linkage.registry import ModelFile, ModelRegistry
+from matching.linkage.runs import RunSummary, write_run
 from matching.linkage.splink_adapter import LinkType
 from matching.linkage.thresholds import Thresholds
 from matching.linkage.training import train
@@ -228,3 +229,17 @@ def evaluate_model(
         predictions.pairs, records.column("record_id").to_pylist(), _read_truth(truth), _read_optional(persons),
         thresholds=model.thresholds,
     )  # fmt: skip
+
+
+def run_model(
+    paths: Sequence[Path], model: ModelFile, out: Path, mapping: Path | None = None, step: Step = _quiet
+) -> RunSummary:
+    """Score all records of the files with the model and write a run folder for the graph."""
+    prepared = load_inputs(paths, mapping, step)
+    records = combined(prepared)
+    step("scoring pairs")
+    model = model if model.notes.get("link_type") == "dedupe_only" else _retyped(model, "dedupe_only")
+    floor = min(model.thresholds.review, model.thresholds.auto_confirm)
+    predictions = predict_with(model, [records], floor)
+    step("writing the run")
+    return write_run(model, records, predictions, out)

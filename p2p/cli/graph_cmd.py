@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
+from graph.loading import load_run
 from graph.maintenance import delete_all_data
 from graph.schema import apply_schema, schema_objects
 from p2p.bootstrap import ensure_neo4j, graph_store
@@ -54,3 +57,31 @@ def reset(
     with graph_store(cfg) as store:
         deleted = delete_all_data(store)
     console.print(f"Deleted {deleted} nodes from database {cfg.neo4j_database}.")
+
+
+@app.command()
+@friendly_errors
+def load(run: Annotated[Path, typer.Argument(help="Run folder written by `p2p match run`.")]) -> None:
+    """Load a matching run: records, links, decisions and members (loading it twice changes nothing)."""
+    if not (run / "run.json").is_file():
+        raise UserError(f"{run} is not a matching run folder (no run.json); make one with `p2p match run`")
+    cfg = settings()
+    ensure_neo4j(cfg)
+    with graph_store(cfg) as store, Progress(console=console, transient=True) as bar:
+        apply_schema(store)
+        tasks: dict[str, TaskID] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(f"Loading {step}", total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        report = load_run(store, run, progress)
+    if report.already_loaded:
+        console.print(f"Run {report.run_id} was already loaded; nothing changed.")
+        return
+    console.print(
+        f"Run {report.run_id}: {report.records} records, {report.links_created} links created, "
+        f"{report.transitions} earlier links moved (superseded or disputed), {report.kept} kept as decided by people, "
+        f"{report.members} members ({report.members_changed} record memberships changed)."
+    )

@@ -1,4 +1,4 @@
-from matching.linkage.clustering import Edge, cluster, new_member_key
+from graph.domain.clustering import Edge, cluster, new_member_key
 
 
 def test_linked_records_form_one_cluster_and_singletons_stay_alone() -> None:

@@ -1,0 +1,21 @@
+// Purpose: Everything clustering needs for these records: confirmed links and must-not-link pairs among current records.
+// Mode: read
+// Links are reached only by expanding from the record (no label on l), so a stale index sample
+// right after a bulk load cannot lead the planner to scan every link per record.
+// Params: $record_ids
+UNWIND $record_ids AS rid
+MATCH (a:SourceRecord {record_id: rid})
+CALL (a) {
+  MATCH (a)<-[:LINKS]-(l)-[:LINKS]->(b)
+  WHERE l.state = 'confirmed' AND a.record_id < b.record_id
+  RETURN 'link' AS kind, b.record_id AS other, l.match_weight AS weight
+  UNION ALL
+  MATCH (a)<-[:LINKS]-(l)-[:LINKS]->(b)
+  WHERE l.state = 'retired' AND l.decided_by = 'steward' AND a.record_id < b.record_id
+  RETURN 'never' AS kind, b.record_id AS other, null AS weight
+  UNION ALL
+  MATCH (a)-[:MUST_NOT_LINK]-(b)
+  WHERE a.record_id < b.record_id
+  RETURN 'never' AS kind, b.record_id AS other, null AS weight
+}
+RETURN rid AS record_id, kind, other, weight

@@ -1,0 +1,73 @@
+"""A matching run: the records, the scored pairs with their decisions, and what produced
+them, written to one folder for ``p2p graph load``. The run id is a content hash of the
+model version and the records, so the same run has the same id however often it is made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from matching.linkage.decision import decision_sql
+from matching.linkage.features import fingerprint
+from matching.linkage.outputs import write_json, write_table
+from matching.linkage.prediction import Predictions
+from matching.linkage.registry import ModelFile
+
+RECORDS_FILE = "records.parquet"
+PAIRS_FILE = "pairs.parquet"
+RUN_FILE = "run.json"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    records: int
+    confirm: int
+    review: int
+    must_not_link: int
+
+
+def run_id_for(model: ModelFile, records: pa.Table) -> str:
+    return hashlib.sha256(f"{model.version}|{fingerprint([records])}".encode()).hexdigest()[:20]
+
+
+def write_run(model: ModelFile, records: pa.Table, predictions: Predictions, out: Path) -> RunSummary:
+    """Keep the pairs that become links or candidates, and the must-not-link pairs scored
+    at or above the review threshold (clustering must respect them later)."""
+    con = duckdb.connect()
+    try:
+        con.register("pairs", predictions.pairs)
+        decision = decision_sql(model.thresholds)
+        kept = con.sql(
+            f"""SELECT *, {decision} AS decision FROM pairs
+                WHERE {decision} <> 'no_link'
+                   OR (must_not_link IS NOT NULL AND match_weight >= {float(model.thresholds.review)!r})
+                ORDER BY left_record_id, right_record_id"""
+        ).to_arrow_table()
+        counts = dict(con.sql("SELECT decision, count(*) FROM kept GROUP BY 1").fetchall())
+        rules = con.sql("SELECT count(*) FROM kept WHERE must_not_link IS NOT NULL").fetchall()[0][0]
+    finally:
+        con.close()
+    run_id = run_id_for(model, records)
+    write_table(records, out / RECORDS_FILE)
+    write_table(kept, out / PAIRS_FILE)
+    meta: dict[str, Any] = {
+        "run_id": run_id,
+        "model_version": model.version,
+        "thresholds": {"auto_confirm": model.thresholds.auto_confirm, "review": model.thresholds.review},
+        "records": records.num_rows,
+        "pairs": kept.num_rows,
+    }
+    write_json(meta, out / RUN_FILE)
+    return RunSummary(run_id, records.num_rows, int(counts.get("confirm", 0)), int(counts.get("review", 0)), int(rules))
+
+
+def read_run_meta(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / RUN_FILE).read_text())
+    return data
