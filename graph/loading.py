@@ -86,7 +86,7 @@ def load_run(store: GraphStore, folder: Path, progress: Progress | None = None) 
         progress("records", min(done * BATCH, len(rows)), len(rows))
 
     record_ids = [r["record_id"] for r in rows]
-    existing = _existing_links(store, record_ids)
+    existing = _existing_links(store, record_ids, run_id)
     by_pair = {pair_key(p["left_record_id"], p["right_record_id"]): p for p in pairs}
     decisions = {k: p["decision"] for k, p in by_pair.items() if p["decision"] in ("confirm", "review")}
     plan = plan_run(f"model:{model_version}", decisions, existing)
@@ -121,10 +121,14 @@ def load_run(store: GraphStore, folder: Path, progress: Progress | None = None) 
     return LoadReport(run_id, False, len(rows), len(creates), len(moves), plan.kept, members, changed)
 
 
-def _existing_links(store: GraphStore, record_ids: list[str]) -> list[ExistingLink]:
+def _existing_links(store: GraphStore, record_ids: list[str], run_id: str) -> list[ExistingLink]:
+    """Links already deciding these records, except this run's own (a re-run after a crash
+    re-creates those idempotently instead of superseding them)."""
     found: dict[str, ExistingLink] = {}
     for batch in _batches(record_ids):
         for row in store.read("identity/current_links_for_records", {"record_ids": list(batch)}):
+            if row["run_id"] == run_id:
+                continue
             ids = sorted(row["ids"])
             found[row["link_id"]] = ExistingLink(
                 row["link_id"], (ids[0], ids[-1]), LinkState(row["state"]), DecidedBy(row["decided_by"])

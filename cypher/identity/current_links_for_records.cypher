@@ -7,4 +7,4 @@ WHERE l.state IN ['candidate', 'confirmed', 'disputed'] OR (l.state = 'retired' 
 WITH DISTINCT l
 MATCH (l)-[:LINKS]->(r)
 WITH l, collect(r.record_id) AS ids
-RETURN l.link_id AS link_id, l.state AS state, l.decided_by AS decided_by, ids
+RETURN l.link_id AS link_id, l.state AS state, l.decided_by AS decided_by, l.run_id AS run_id, ids

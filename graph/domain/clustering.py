@@ -99,9 +99,20 @@ def _assign_keys(groups: list[list[str]], previous: Mapping[str, str]) -> dict[s
         if key not in taken and first not in owner:
             owner[first] = key
             taken.add(key)
+    in_use = set(previous.values()) | taken
     cluster_of: dict[str, str] = {}
     for group in groups:
-        key = owner.get(group[0]) or new_member_key(group[0])
+        key = owner.get(group[0]) or _fresh_key(group[0], in_use)
+        in_use.add(key)
         for record in group:
             cluster_of[record] = key
     return cluster_of
+
+
+def _fresh_key(first_record: str, in_use: set[str]) -> str:
+    """A new key that no other member holds (a record's natural key may already be taken by
+    the cluster it used to be part of)."""
+    key, attempt = new_member_key(first_record), 1
+    while key in in_use:
+        key, attempt = new_member_key(f"{first_record}#{attempt}"), attempt + 1
+    return key

@@ -39,3 +39,11 @@ def test_new_keys_are_deterministic_and_opaque() -> None:
     assert new_member_key("payer-a-123") == new_member_key("payer-a-123")
     assert "payer-a" not in new_member_key("payer-a-123")
     assert cluster(["x"], []).cluster_of == {"x": new_member_key("x")}
+
+
+def test_a_record_leaving_the_cluster_that_took_its_key_gets_a_key_of_its_own() -> None:
+    # b's natural key was kept by the {a, b} cluster; when b leaves, the keys must not collide.
+    before = {"a": new_member_key("b"), "b": new_member_key("b")}
+    after = cluster(["a", "b"], [], previous_keys=before)
+    assert after.cluster_of["a"] != after.cluster_of["b"]
+    assert new_member_key("b") in after.cluster_of.values()
