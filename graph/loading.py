@@ -151,21 +151,42 @@ def _link_row(
     }  # fmt: skip
 
 
+def _component_inputs(store: GraphStore, start: list[str]) -> tuple[list[Edge], list[tuple[str, str]], set[str]]:
+    """Confirmed links and must-not-link pairs of whole components: the records asked for,
+    the members they are in, and whatever their confirmed links reach, until nothing new."""
+    edges: list[Edge] = []
+    never: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    frontier = set(start)
+    while frontier:
+        for batch in _batches(sorted(frontier)):
+            frontier |= {
+                r["record_id"] for r in store.read("identity/members_records_of_records", {"record_ids": list(batch)})
+            }
+        frontier -= seen
+        seen |= frontier
+        reached: set[str] = set()
+        for batch in _batches(sorted(frontier)):
+            for row in store.read("identity/clustering_inputs", {"record_ids": list(batch)}):
+                if row["kind"] == "link":
+                    weight = float(row["weight"]) if row["weight"] is not None else 1e6
+                    edges.append(Edge(row["record_id"], row["other"], weight))
+                    reached.add(row["other"])
+                else:
+                    never.append((row["record_id"], row["other"]))
+        frontier = reached - seen
+    return edges, never, seen
+
+
 def recluster(
     store: GraphStore, record_ids: list[str], actor: str, reason: str, progress: Progress | None = None
 ) -> tuple[int, int]:
-    """Recompute the members of these records from confirmed links and must-not-link pairs,
+    """Recompute the members of these records (and of every member they belong to, so no
+    member is cut by looking at part of it) from confirmed links and must-not-link pairs,
     keeping member keys stable; write only memberships that changed. Returns (members, records moved)."""
     progress = progress or (lambda _step, _done, _total: None)
-    edges, never = [], []
-    for batch in _batches(record_ids):
-        for row in store.read("identity/clustering_inputs", {"record_ids": list(batch)}):
-            if row["kind"] == "link":
-                edges.append(
-                    Edge(row["record_id"], row["other"], float(row["weight"] if row["weight"] is not None else 1e6))
-                )
-            else:
-                never.append((row["record_id"], row["other"]))
+    edges, never, seen = _component_inputs(store, record_ids)
+    record_ids = sorted(seen)
     nodes = sorted(set(record_ids) | {e.left for e in edges} | {e.right for e in edges})
     previous: dict[str, str] = {}
     for batch in _batches(nodes):

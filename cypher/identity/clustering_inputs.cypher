@@ -1,4 +1,4 @@
-// Purpose: Everything clustering needs for these records: confirmed links and must-not-link pairs among current records.
+// Purpose: Everything clustering needs for these records: their confirmed links and must-not-link pairs (each seen from both ends).
 // Mode: read
 // Links are reached only by expanding from the record (no label on l), so a stale index sample
 // right after a bulk load cannot lead the planner to scan every link per record.
@@ -7,15 +7,14 @@ UNWIND $record_ids AS rid
 MATCH (a:SourceRecord {record_id: rid})
 CALL (a) {
   MATCH (a)<-[:LINKS]-(l)-[:LINKS]->(b)
-  WHERE l.state = 'confirmed' AND a.record_id < b.record_id
+  WHERE l.state = 'confirmed'
   RETURN 'link' AS kind, b.record_id AS other, l.match_weight AS weight
   UNION ALL
   MATCH (a)<-[:LINKS]-(l)-[:LINKS]->(b)
-  WHERE l.state = 'retired' AND l.decided_by = 'steward' AND a.record_id < b.record_id
+  WHERE l.state = 'retired' AND l.decided_by = 'steward'
   RETURN 'never' AS kind, b.record_id AS other, null AS weight
   UNION ALL
   MATCH (a)-[:MUST_NOT_LINK]-(b)
-  WHERE a.record_id < b.record_id
   RETURN 'never' AS kind, b.record_id AS other, null AS weight
 }
 RETURN rid AS record_id, kind, other, weight

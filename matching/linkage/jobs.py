@@ -177,7 +177,7 @@ def link_or_dedupe(
             notes=model_notes(trained.columns, [r.name for r in trained.rules], link_type, paths),
         )
     elif model.notes.get("link_type") != link_type:
-        model = _retyped(model, link_type)
+        model = retyped(model, link_type)
     step("scoring pairs")
     floor = model.thresholds.review if threshold is None else threshold
     return PairsResult(predict_with(model, tables, floor), model, trained_here, prepared)
@@ -196,12 +196,12 @@ def predict_files(
     prepared = load_inputs(paths, mapping, step)
     records = combined(prepared)
     step("scoring pairs")
-    model = model if model.notes.get("link_type") == "dedupe_only" else _retyped(model, "dedupe_only")
+    model = model if model.notes.get("link_type") == "dedupe_only" else retyped(model, "dedupe_only")
     floor = model.thresholds.review if threshold is None else threshold
     return PairsResult(predict_with(model, [records], floor), model, False, prepared)
 
 
-def _retyped(model: ModelFile, link_type: str) -> ModelFile:
+def retyped(model: ModelFile, link_type: str) -> ModelFile:
     """The same parameters used for another link type (a dedupe model linking two files)."""
     splink_model = {**model.splink_model, "link_type": link_type}
     return ModelFile(
@@ -222,7 +222,7 @@ def evaluate_model(
     """The model's figures on these files at its own thresholds."""
     records = combined(load_inputs(paths, mapping, step))
     step("scoring pairs")
-    model = model if model.notes.get("link_type") == "dedupe_only" else _retyped(model, "dedupe_only")
+    model = model if model.notes.get("link_type") == "dedupe_only" else retyped(model, "dedupe_only")
     predictions = predict_with(model, [records], EVALUATION_FLOOR)
     step("evaluating against the truth file")
     return evaluate(
@@ -238,7 +238,7 @@ def run_model(
     prepared = load_inputs(paths, mapping, step)
     records = combined(prepared)
     step("scoring pairs")
-    model = model if model.notes.get("link_type") == "dedupe_only" else _retyped(model, "dedupe_only")
+    model = model if model.notes.get("link_type") == "dedupe_only" else retyped(model, "dedupe_only")
     floor = min(model.thresholds.review, model.thresholds.auto_confirm)
     predictions = predict_with(model, [records], floor)
     step("writing the run")

@@ -37,7 +37,9 @@ def run_id_for(model: ModelFile, records: pa.Table) -> str:
     return hashlib.sha256(f"{model.version}|{fingerprint([records])}".encode()).hexdigest()[:20]
 
 
-def write_run(model: ModelFile, records: pa.Table, predictions: Predictions, out: Path) -> RunSummary:
+def write_run(
+    model: ModelFile, records: pa.Table, predictions: Predictions, out: Path, scope: str = "full"
+) -> RunSummary:
     """Keep the pairs that become links or candidates, and the must-not-link pairs scored
     at or above the review threshold (clustering must respect them later)."""
     con = duckdb.connect()
@@ -54,7 +56,7 @@ def write_run(model: ModelFile, records: pa.Table, predictions: Predictions, out
         rules = con.sql("SELECT count(*) FROM kept WHERE must_not_link IS NOT NULL").fetchall()[0][0]
     finally:
         con.close()
-    run_id = run_id_for(model, records)
+    run_id = run_id_for(model, records) + ("-inc" if scope == "incremental" else "")
     write_table(records, out / RECORDS_FILE)
     write_table(kept, out / PAIRS_FILE)
     meta: dict[str, Any] = {
@@ -63,6 +65,7 @@ def write_run(model: ModelFile, records: pa.Table, predictions: Predictions, out
         "thresholds": {"auto_confirm": model.thresholds.auto_confirm, "review": model.thresholds.review},
         "records": records.num_rows,
         "pairs": kept.num_rows,
+        "scope": scope,  # "full": every record; "incremental": new records scored against the graph
     }
     write_json(meta, out / RUN_FILE)
     return RunSummary(run_id, records.num_rows, int(counts.get("confirm", 0)), int(counts.get("review", 0)), int(rules))

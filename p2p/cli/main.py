@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from p2p.cli import data_cmd, demo_cmd, graph_cmd, match_cmd, neo4j_cmd
+from p2p.cli import data_cmd, demo_cmd, graph_cmd, match_cmd, neo4j_cmd, steward_cmd
 
 app = typer.Typer(
     name="p2p",
@@ -16,6 +16,7 @@ app.add_typer(neo4j_cmd.app, name="neo4j")
 app.add_typer(graph_cmd.app, name="graph")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(match_cmd.app, name="match")
+app.add_typer(steward_cmd.app, name="steward")
 app.command("demo")(demo_cmd.demo)
 
 

@@ -16,7 +16,9 @@ from matching.linkage import jobs
 from matching.linkage.evaluation import Evaluation
 from matching.linkage.outputs import write_json, write_pairs
 from matching.linkage.registry import ModelFile, ModelRegistry, RegistryError
+from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.cli.common import UserError, console, friendly_errors, settings
+from services.incremental import match_incremental
 
 T = TypeVar("T")
 
@@ -265,4 +267,30 @@ def run_cmd(
     console.print(
         f"Run {summary.run_id}: {summary.records} records, {summary.confirm} links to confirm, "
         f"{summary.review} for review, {summary.must_not_link} must-not-link pairs; written to {out}"
+    )
+
+
+@app.command("incremental")
+@friendly_errors
+def incremental_cmd(
+    new_records: Annotated[Path, typer.Argument(help="File of new records (canonical schema).")],
+    model: ModelOption = None,
+    run_dir: Annotated[Path | None, typer.Option("--run-dir", help="Where to keep the run folder.")] = None,
+    registry: RegistryOption = None,
+    mapping: MappingOption = None,
+) -> None:
+    """Score only NEW_RECORDS against the graph with the published model and add them."""
+    cfg = settings()
+    loaded = _run(lambda _s: _load_model(_registry(registry), model))
+    folder = run_dir or cfg.data_dir / "runs" / f"incremental-{new_records.stem}"
+    ensure_neo4j(cfg)
+    with graph_store(cfg) as store:
+        report = _run(lambda step: match_incremental(store, new_records, loaded, folder, mapping, step))
+    load = report.load
+    if load.already_loaded:
+        console.print(f"These records were already added (run {load.run_id}); nothing changed.")
+        return
+    console.print(
+        f"{report.new_records} new records scored against {report.candidates} candidates from the graph: "
+        f"{load.links_created} links created, {load.transitions} earlier links moved, {load.members} members touched."
     )

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from synthetic import GeneratorConfig, HistoryScope, generate
-
 FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
          "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen"]  # fmt: skip
 LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
@@ -60,11 +58,3 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path,
         _write(folder / "right_min.csv", right, ["record_id", "first_name", "last_name", "dob"]),
         pairs,
     )
-
-
-@pytest.fixture(scope="session")
-def population(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated hard population (three payers, twins, families, switches)."""
-    out = tmp_path_factory.mktemp("population") / "pop"
-    generate(GeneratorConfig(members=1500, seed=11, history=HistoryScope.NONE), out)
-    return out

@@ -12,10 +12,8 @@ from matching.linkage.registry import ModelRegistry
 
 
 @pytest.fixture(scope="module")
-def trained(population: Path, tmp_path_factory: pytest.TempPathFactory) -> jobs.TrainResult:
-    registry = ModelRegistry(tmp_path_factory.mktemp("registry"))
-    files = sorted((population / "payers").glob("*.parquet"))
-    return jobs.train_model(files, registry, truth=population / "truth.parquet", persons=population / "persons.parquet")
+def trained(trained_model: jobs.TrainResult) -> jobs.TrainResult:
+    return trained_model
 
 
 def test_auto_confirmed_links_are_precise_and_no_twins_or_relatives_are_merged(trained: jobs.TrainResult) -> None:
