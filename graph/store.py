@@ -11,11 +11,24 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import neo4j
+import neo4j.time
 
 from graph.cypher import CypherLibrary, CypherQuery
 from graph.errors import CypherFileError
 
 T = TypeVar("T")
+_TEMPORAL = (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time, neo4j.time.Duration)
+
+
+def plain(value: Any) -> Any:
+    """Neo4j temporal values as ISO 8601 text, recursively, so results serialise as JSON."""
+    if isinstance(value, _TEMPORAL):
+        return value.iso_format()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 class GraphStore:
@@ -45,7 +58,7 @@ class GraphStore:
             database_=database or self.database,
             routing_=neo4j.RoutingControl.READ,
         )
-        return [record.data() for record in records]
+        return [plain(record.data()) for record in records]
 
     def write(
         self, name: str, params: Mapping[str, Any] | None = None, *, database: str | None = None
@@ -57,7 +70,7 @@ class GraphStore:
             database_=database or self.database,
             routing_=neo4j.RoutingControl.WRITE,
         )
-        return [record.data() for record in records]
+        return [plain(record.data()) for record in records]
 
     def in_write_transaction(self, work: Callable[[TxRunner], T]) -> T:
         """Run ``work`` in one managed write transaction; it may be retried, so it must be idempotent."""
@@ -79,4 +92,4 @@ class TxRunner:
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         query, given = self._store.query(name, params)
-        return [record.data() for record in self._tx.run(query.text, given)]
+        return [plain(record.data()) for record in self._tx.run(query.text, given)]

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
         description="JDK used for the local server (17+); default: java on PATH.",
     )
 
+    api_host: str = Field("127.0.0.1", description="Address `p2p serve` listens on.")
+    api_port: int = Field(8080, ge=1, le=65535, description="Port `p2p serve` listens on.")
+
     cypher_dir: Path = Field(PROJECT_ROOT / "cypher", description="Folder of the .cypher files.")
     data_dir: Path = Field(PROJECT_ROOT / "var", description="Generated data, model registry, reports.")
 

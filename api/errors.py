@@ -1,0 +1,57 @@
+"""Errors become FHIR OperationOutcome bodies, in one place. Never a 500 for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.domain.links import IllegalTransition
+from graph.errors import GraphError
+from graph.stewardship import StewardError
+
+FHIR_JSON = "application/fhir+json"
+
+
+def operation_outcome(
+    status: int, code: str, diagnostics: str, severity: str = "error", **details: Any
+) -> JSONResponse:
+    issue: dict[str, Any] = {"severity": severity, "code": code, "diagnostics": diagnostics}
+    if details.get("reason_code"):
+        issue["details"] = {"coding": [{"system": "urn:payer-exchange:reason", "code": details["reason_code"]}]}
+    return JSONResponse(
+        {"resourceType": "OperationOutcome", "issue": [issue]}, status_code=status, media_type=FHIR_JSON
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return operation_outcome(400, "invalid", f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not-found", 405: "not-supported", 413: "too-costly", 429: "throttled"}.get(
+            exc.status_code, "processing"
+        )
+        return operation_outcome(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(IllegalTransition)
+    async def illegal(_request: Request, exc: IllegalTransition) -> JSONResponse:
+        return operation_outcome(409, "business-rule", str(exc), reason_code="illegal_transition")
+
+    @app.exception_handler(StewardError)
+    async def steward(_request: Request, exc: StewardError) -> JSONResponse:
+        status = 404 if str(exc).startswith("no ") else 422
+        return operation_outcome(status, "not-found" if status == 404 else "business-rule", str(exc))
+
+    @app.exception_handler(GraphError)
+    async def graph_down(_request: Request, exc: GraphError) -> JSONResponse:
+        response = operation_outcome(503, "transient", "the identity graph is unavailable; retry later")
+        response.headers["Retry-After"] = "5"
+        return response

@@ -1,0 +1,101 @@
+"""/steward: the review queue and the decisions stewards make on identity links."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import Store
+from graph.domain.links import LinkState
+from graph.stewardship import ActionResult, decide_link, link_history, merge, routing_decision, split
+
+router = APIRouter(prefix="/steward", tags=["steward"])
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    steward: str = Field(min_length=1, max_length=100, description="Who decides (recorded in the history).")
+    reason: str = Field(min_length=1, max_length=2000, description="Why (recorded in the history).")
+
+
+class SplitRequest(Decision):
+    record_ids: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(min_length=1, max_length=1000)
+
+
+class MergeRequest(Decision):
+    member_keys: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(min_length=2, max_length=50)
+
+
+class TransitionOut(BaseModel):
+    link_id: str
+    from_state: str
+    to_state: str
+
+
+class ActionOut(BaseModel):
+    action: str
+    transitions: list[TransitionOut]
+    members: list[str]
+
+
+def _out(result: ActionResult) -> ActionOut:
+    moves = [
+        TransitionOut(link_id=t.link_id, from_state=t.from_state.value, to_state=t.to_state.value)
+        for t in result.transitions
+    ]
+    return ActionOut(action=result.action, transitions=moves, members=result.members)
+
+
+@router.get("/queue")
+async def queue(store: Store, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+    """Candidate and disputed links, most impactful first."""
+    return await run_in_threadpool(store.read, "steward/review_queue", {"limit": limit})
+
+
+@router.get("/links/{link_id}")
+async def history(store: Store, link_id: str) -> dict[str, Any]:
+    """A link's provenance and its whole history."""
+    return await run_in_threadpool(link_history, store, link_id)
+
+
+async def _decide(store: Store, link_id: str, state: LinkState, body: Decision) -> ActionOut:
+    return _out(await run_in_threadpool(decide_link, store, link_id, state, body.steward, body.reason))
+
+
+@router.post("/links/{link_id}/confirm")
+async def confirm(store: Store, link_id: str, body: Decision) -> ActionOut:
+    return await _decide(store, link_id, LinkState.CONFIRMED, body)
+
+
+@router.post("/links/{link_id}/retire")
+async def retire(store: Store, link_id: str, body: Decision) -> ActionOut:
+    return await _decide(store, link_id, LinkState.RETIRED, body)
+
+
+@router.post("/links/{link_id}/dispute")
+async def dispute(store: Store, link_id: str, body: Decision) -> ActionOut:
+    return await _decide(store, link_id, LinkState.DISPUTED, body)
+
+
+@router.post("/members/{member_key}/split")
+async def split_member(store: Store, member_key: str, body: SplitRequest) -> ActionOut:
+    return _out(await run_in_threadpool(split, store, member_key, body.record_ids, body.steward, body.reason))
+
+
+@router.post("/merge")
+async def merge_members(store: Store, body: MergeRequest) -> ActionOut:
+    return _out(await run_in_threadpool(merge, store, body.member_keys, body.steward, body.reason))
+
+
+@router.get("/members/{member_key}/routing")
+async def routing(store: Store, member_key: str) -> dict[str, Any]:
+    """May this member's data be routed now, and if not, why."""
+    d = await run_in_threadpool(routing_decision, store, member_key)
+    return {
+        "asked_for": d.asked_for, "member_key": d.member_key, "routable": d.routable,
+        "reasons": [r.value for r in d.reasons],
+        "open_links": [{"link_id": x.link_id, "state": x.state, "reason": x.reason} for x in d.open_links],
+    }  # fmt: skip
