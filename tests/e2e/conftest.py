@@ -12,9 +12,9 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from tests.integration.graph.conftest import make_run  # noqa: F401  (shared fixture: hand-written matching runs)
 from graph.store import GraphStore
 from p2p.settings import Settings
+from tests.integration.graph.conftest import make_run  # noqa: F401  (shared fixture: hand-written matching runs)
 
 
 def _free_port() -> int:
