@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from p2p.cli import data_cmd, demo_cmd, graph_cmd, match_cmd, neo4j_cmd, serve_cmd, steward_cmd
+from p2p.cli import data_cmd, demo_cmd, graph_cmd, match_cmd, neo4j_cmd, quality_cmd, serve_cmd, steward_cmd
 
 app = typer.Typer(
     name="p2p",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(neo4j_cmd.app, name="neo4j")
+graph_cmd.app.command("quality")(quality_cmd.quality)
 app.add_typer(graph_cmd.app, name="graph")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(match_cmd.app, name="match")
