@@ -89,17 +89,20 @@ def load_run(store: GraphStore, folder: Path, progress: Progress | None = None) 
     existing = _existing_links(store, record_ids, run_id)
     by_pair = {pair_key(p["left_record_id"], p["right_record_id"]): p for p in pairs}
     decisions = {k: p["decision"] for k, p in by_pair.items() if p["decision"] in ("confirm", "review")}
-    plan = plan_run(f"model:{model_version}", decisions, existing)
+    plan = plan_run(f"model:{model_version}", decisions, existing)  # actors name the model; evidence names the run
 
+    actor = f"model:{model_version}"
     creates = [
-        _link_row(run_id, new.pair, new.state, new.reason, new.supersedes, by_pair[new.pair]) for new in plan.create
+        _link_row(run_id, actor, new.pair, new.state, new.reason, new.supersedes, by_pair[new.pair])
+        for new in plan.create
     ]
     for done, batch in enumerate(_batches(creates), start=1):
         store.write("identity/create_links", {"rows": list(batch), "run_id": run_id, "model_version": model_version})
         progress("links", min(done * BATCH, len(creates)), len(creates))
     moves = [
         {"link_id": t.link_id, "from_state": t.from_state.value, "to_state": t.to_state.value,
-         "decided_by": DecidedBy.MODEL.value, "actor": t.actor, "reason": t.reason, "evidence": t.evidence}
+         "decided_by": DecidedBy.MODEL.value, "actor": t.actor, "reason": t.reason,
+         "evidence": json.dumps({"run_id": run_id})}
         for t in plan.transitions
     ]  # fmt: skip
     for batch in _batches(moves):
@@ -137,13 +140,19 @@ def _existing_links(store: GraphStore, record_ids: list[str], run_id: str) -> li
 
 
 def _link_row(
-    run_id: str, pair: tuple[str, str], state: LinkState, reason: str, supersedes: str | None, scored: dict[str, Any]
+    run_id: str,
+    actor: str,
+    pair: tuple[str, str],
+    state: LinkState,
+    reason: str,
+    supersedes: str | None,
+    scored: dict[str, Any],
 ) -> dict[str, Any]:
     contributions = {k: v for k, v in scored.items() if k.startswith(("mw_", "gamma_")) and v is not None}
     return {
         "link_id": link_id_for(run_id, pair), "pair_key": f"{pair[0]}|{pair[1]}",
         "left": pair[0], "right": pair[1], "state": state.value, "decided_by": DecidedBy.MODEL.value,
-        "actor": f"run:{run_id}", "reason": reason, "supersedes": supersedes,
+        "actor": actor, "reason": reason, "supersedes": supersedes,
         "match_weight": scored["match_weight"], "match_probability": scored["match_probability"],
         "contributions": json.dumps(contributions, sort_keys=True), "blocking_rule": scored.get("blocking_rule"),
         "must_not_link": scored.get("must_not_link"),
@@ -197,6 +206,14 @@ def recluster(
             }
         )
     result = cluster(nodes, edges, must_not_link=never, previous_keys=previous)
+    fresh = sorted(set(result.cluster_of.values()) - set(previous.values()))
+    taken = (
+        {r["member_key"] for r in store.read("identity/existing_member_keys", {"member_keys": fresh})}
+        if fresh
+        else set()
+    )
+    if taken:  # a retired member's key: never revive it
+        result = cluster(nodes, edges, must_not_link=never, previous_keys=previous, reserved=frozenset(taken))
     changes = [{"record_id": r, "member_key": k} for r, k in sorted(result.cluster_of.items()) if previous.get(r) != k]
     for done, batch in enumerate(_batches(changes), start=1):
         store.write("identity/assign_members", {"rows": list(batch), "actor": actor, "reason": reason})

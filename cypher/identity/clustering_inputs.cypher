@@ -1,4 +1,4 @@
-// Purpose: Everything clustering needs for these records: their confirmed links and must-not-link pairs (each seen from both ends).
+// Purpose: Everything clustering needs for these records: confirmed and disputed links (a dispute holds the member together until a steward retires the link) and must-not-link pairs, each seen from both ends.
 // Mode: read
 // Links are reached only by expanding from the record (no label on l), so a stale index sample
 // right after a bulk load cannot lead the planner to scan every link per record.
@@ -7,7 +7,7 @@ UNWIND $record_ids AS rid
 MATCH (a:SourceRecord {record_id: rid})
 CALL (a) {
   MATCH (a)<-[:LINKS]-(l)-[:LINKS]->(b)
-  WHERE l.state = 'confirmed'
+  WHERE l.state IN ['confirmed', 'disputed']
   RETURN 'link' AS kind, b.record_id AS other, l.match_weight AS weight
   UNION ALL
   MATCH (a)<-[:LINKS]-(l)-[:LINKS]->(b)

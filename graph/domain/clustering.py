@@ -59,9 +59,11 @@ def cluster(
     edges: Iterable[Edge],
     must_not_link: Iterable[tuple[str, str]] = (),
     previous_keys: Mapping[str, str] | None = None,
+    reserved: frozenset[str] = frozenset(),
 ) -> Clustering:
     """Connected components of ``edges`` under the constraints. ``previous_keys`` (record id ->
-    member key from the last run) lets a cluster keep the key most of its records had."""
+    member key from the last run) lets a cluster keep the key most of its records had;
+    ``reserved`` keys (retired members, say) are never handed to a new cluster."""
     components = _Components(records)
     forbidden: dict[str, set[str]] = {}
     for a, b in must_not_link:
@@ -78,7 +80,7 @@ def cluster(
             continue
         components.union(ra, rb)
     groups = [sorted(members) for members in components.items.values()]
-    return Clustering(cluster_of=_assign_keys(groups, previous_keys or {}), skipped_edges=skipped)
+    return Clustering(cluster_of=_assign_keys(groups, previous_keys or {}, reserved), skipped_edges=skipped)
 
 
 def new_member_key(first_record: str) -> str:
@@ -86,7 +88,7 @@ def new_member_key(first_record: str) -> str:
     return "M-" + hashlib.sha256(first_record.encode()).hexdigest()[:16]
 
 
-def _assign_keys(groups: list[list[str]], previous: Mapping[str, str]) -> dict[str, str]:
+def _assign_keys(groups: list[list[str]], previous: Mapping[str, str], reserved: frozenset[str]) -> dict[str, str]:
     """Each previous key goes to the cluster holding most of its records (ties: the cluster
     with the smallest first record); every other cluster gets a new key."""
     claims: list[tuple[int, str, str]] = []  # (-records carrying the key, first record, key)
@@ -99,7 +101,7 @@ def _assign_keys(groups: list[list[str]], previous: Mapping[str, str]) -> dict[s
         if key not in taken and first not in owner:
             owner[first] = key
             taken.add(key)
-    in_use = set(previous.values()) | taken
+    in_use = set(previous.values()) | taken | reserved
     cluster_of: dict[str, str] = {}
     for group in groups:
         key = owner.get(group[0]) or _fresh_key(group[0], in_use)

@@ -47,3 +47,9 @@ def test_a_record_leaving_the_cluster_that_took_its_key_gets_a_key_of_its_own() 
     after = cluster(["a", "b"], [], previous_keys=before)
     assert after.cluster_of["a"] != after.cluster_of["b"]
     assert new_member_key("b") in after.cluster_of.values()
+
+
+def test_reserved_keys_are_never_given_to_a_new_cluster() -> None:
+    retired = new_member_key("x")
+    result = cluster(["x"], [], reserved=frozenset({retired}))
+    assert result.cluster_of["x"] != retired

@@ -125,3 +125,25 @@ def test_a_new_run_supersedes_model_links_but_spares_stewards(store: GraphStore,
     assert retired == "retired"
     challenger = q(store, "MATCH (l:Link {run_id: 'run2', pair_key: 'r2|r3'}) RETURN l.state AS s")[0]["s"]
     assert challenger == "candidate"  # the model may not undo a steward's retirement on its own
+
+
+def test_a_changed_record_is_a_new_version_that_takes_over_the_membership(
+    store: GraphStore, make_run: RunMaker
+) -> None:
+    from tests.integration.graph.conftest import RECORDS
+
+    load_run(store, make_run("run1", FIRST_RUN))
+    key = q(
+        store,
+        "MATCH (:SourceRecord {record_id: 'r1'})-[x:IN_MEMBER]->(m) WHERE x.until IS NULL RETURN m.member_key AS k",
+    )[0]["k"]
+    changed = [dict(r, last_name="Lee-Park") if r["record_id"] == "r1" else r for r in RECORDS]
+    load_run(store, make_run("run2", FIRST_RUN, records=changed))
+    versions = q(
+        store,
+        """MATCH (r:SourceRecord {record_id: 'r1'})
+                          OPTIONAL MATCH (r)-[x:IN_MEMBER]->(m) WHERE x.until IS NULL
+                          RETURN r.last_name AS name, exists { (r)-[:SUPERSEDED_BY]->() } AS old, m.member_key AS member
+                          ORDER BY old""",
+    )
+    assert versions == [{"name": "Lee-Park", "old": False, "member": key}, {"name": "Lee", "old": True, "member": None}]
