@@ -83,7 +83,9 @@ print(json.dumps(out))
 
 
 def run_stage(stage: str, root: Path) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", STAGE, stage, str(root)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", STAGE, stage, str(root)], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise SystemExit(f"{stage} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -104,11 +106,15 @@ def main() -> None:
         print(f"generated {args.members} members in {time.perf_counter() - began:.0f}s")
         ours = run_stage("ours", root)
         plain = run_stage("plain", root)
-    print(f"records: {ours['records']:,}  scored pairs kept (weight >= 0): {ours['pairs']:,}  clusters: {ours['clusters']:,}")
+    print(
+        f"records: {ours['records']:,}  scored pairs kept (weight >= 0): {ours['pairs']:,}  clusters: {ours['clusters']:,}"
+    )
     print(f"{'':22}{'ours':>10}{'plain splink':>14}")
     for key in ("train_s", "predict_s", "cluster_s", "total_s", "peak_rss_mib"):
         print(f"{key:22}{ours.get(key, float('nan')):>10.1f}{plain.get(key, float('nan')):>14.1f}")
-    print(f"ours / plain wall time: {ours['total_s'] / plain['total_s']:.2f} (ours includes validation and normalisation: {ours['prepare_s']:.1f}s)")
+    print(
+        f"ours / plain wall time: {ours['total_s'] / plain['total_s']:.2f} (ours includes validation and normalisation: {ours['prepare_s']:.1f}s)"
+    )
     print(f"records/s end to end (ours): {ours['records'] / ours['total_s']:,.0f}")
     print(f"this process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 

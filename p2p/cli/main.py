@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from p2p.cli import data_cmd, demo_cmd, graph_cmd, match_cmd, neo4j_cmd, quality_cmd, serve_cmd, steward_cmd
+from p2p.cli import (
+    data_cmd,
+    demo_cmd,
+    generate_cmd,
+    graph_cmd,
+    match_cmd,
+    neo4j_cmd,
+    quality_cmd,
+    serve_cmd,
+    steward_cmd,
+)
 
 app = typer.Typer(
     name="p2p",
@@ -18,6 +28,7 @@ app.add_typer(graph_cmd.app, name="graph")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(match_cmd.app, name="match")
 app.add_typer(steward_cmd.app, name="steward")
+app.command("generate")(generate_cmd.generate)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
 
