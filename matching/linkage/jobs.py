@@ -84,12 +84,13 @@ def train_model(
     precision_target: float = 0.999,
     mapping: Path | None = None,
     step: Step = _quiet,
+    charts: Path | None = None,
 ) -> TrainResult:
     """Train on the records of all files (deduplicated together), choose the thresholds on
     the truth file when given, evaluate, and save the model in the registry."""
     prepared = load_inputs(paths, mapping, step)
     records = combined(prepared)
-    trained = train([records], "dedupe_only", step=step)
+    trained = train([records], "dedupe_only", step=step, charts=charts)
     rule_names = [r.name for r in trained.rules]
     evaluation = predictions = None
     thresholds, source = DEFAULT_THRESHOLDS, "default"
@@ -111,17 +112,22 @@ def train_model(
         notes={
             **model_notes(trained.columns, rule_names, "dedupe_only", paths),
             "skipped_em_sessions": trained.skipped_sessions,
+            "comparisons_by_blocking_rule": trained.comparisons_by_rule,
         },
     )
     return TrainResult(model, registry.save(model), evaluation, predictions)
 
 
-def predict_with(model: ModelFile, tables: Sequence[pa.Table], threshold: float | None) -> Predictions:
+def predict_with(
+    model: ModelFile, tables: Sequence[pa.Table], threshold: float | None, charts: Path | None = None
+) -> Predictions:
     columns = feature_columns(tables)
     missing = sorted(set(model.notes.get("columns", [])) - set(columns))
     if missing:
         raise CanonicalDataError(f"the input lacks columns the model was trained with: {', '.join(missing)}")
-    return predict(tables, model.splink_model, model.notes["columns"], model.notes["blocking_rules"], threshold)
+    return predict(
+        tables, model.splink_model, model.notes["columns"], model.notes["blocking_rules"], threshold, charts=charts
+    )
 
 
 def _read_truth(path: Path) -> pa.Table:
@@ -218,12 +224,13 @@ def evaluate_model(
     persons: Path | None = None,
     mapping: Path | None = None,
     step: Step = _quiet,
+    charts: Path | None = None,
 ) -> Evaluation:
-    """The model's figures on these files at its own thresholds."""
+    """The model's figures on these files at its own thresholds (and Splink's charts in ``charts``)."""
     records = combined(load_inputs(paths, mapping, step))
     step("scoring pairs")
     model = model if model.notes.get("link_type") == "dedupe_only" else retyped(model, "dedupe_only")
-    predictions = predict_with(model, [records], EVALUATION_FLOOR)
+    predictions = predict_with(model, [records], EVALUATION_FLOOR, charts=charts)
     step("evaluating against the truth file")
     return evaluate(
         predictions.pairs, records.column("record_id").to_pylist(), _read_truth(truth), _read_optional(persons),

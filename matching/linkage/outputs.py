@@ -24,6 +24,7 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are shared files
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -4,7 +4,8 @@ and the must-not-link rule (if any) each pair breaks."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -20,6 +21,7 @@ PAIR_COLUMNS = ("left_record_id", "right_record_id", "match_probability", "match
 class Predictions:
     pairs: pa.Table  # PAIR_COLUMNS + blocking_rule + must_not_link + mw_*/gamma_* per comparison
     comparisons: list[str]
+    comparisons_by_rule: dict[str, int] = field(default_factory=dict)  # blocking analysis before scoring
 
     def slim(self) -> pa.Table:
         return self.pairs.select(list(PAIR_COLUMNS))
@@ -36,6 +38,7 @@ def predict(
     rule_names: Sequence[str],
     threshold_weight: float | None,
     threads: int | None = None,
+    charts: Path | None = None,
 ) -> Predictions:
     """Score the blocked pairs; keep those at or above ``threshold_weight`` (all when None).
     With two tables (link only), ``left_record_id`` always comes from the first."""
@@ -45,7 +48,11 @@ def predict(
     try:
         scoring = {**splink_model, "retain_matching_columns": True, "retain_intermediate_calculation_columns": True}
         linker = splink_adapter.build_linker(con, shaped, scoring, names=names)
+        counts = splink_adapter.blocking_counts(linker, rule_names)
         frame = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
+        if charts is not None:  # with a waterfall of the ten strongest pairs
+            top = con.sql(f"SELECT * FROM {frame.physical_name} ORDER BY match_weight DESC LIMIT 10")
+            splink_adapter.save_model_charts(linker, charts, top.to_arrow_table().to_pylist())
         comparisons = [c["output_column_name"] for c in splink_model["comparisons"]]
         rules = " ".join(f"WHEN '{i}' THEN '{name}'" for i, name in enumerate(rule_names))
         swap = "source_dataset_l <> 'input_0'" if names else "false"
@@ -62,4 +69,4 @@ def predict(
         pairs = con.sql(sql).to_arrow_table()
     finally:
         con.close()
-    return Predictions(pairs=pairs, comparisons=comparisons)
+    return Predictions(pairs=pairs, comparisons=comparisons, comparisons_by_rule=counts)

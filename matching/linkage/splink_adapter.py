@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
@@ -80,3 +81,44 @@ def build_linker(
 def model_json(linker: Linker) -> dict[str, Any]:
     model: dict[str, Any] = linker.misc.save_model_to_json()
     return model
+
+
+# Beyond this many scored pairs a run would take hours on one machine: refuse before starting.
+MAX_COMPARISONS = 2_000_000_000
+
+
+class TooManyComparisons(ValueError):
+    """The blocking rules would generate more pairs than a run can score."""
+
+
+def blocking_counts(linker: Linker, rule_names: Sequence[str]) -> dict[str, int]:
+    """Pairs each blocking rule adds (beyond the rules before it), counted exactly by Splink's
+    blocking analysis before any scoring; refuses a run that would be too large."""
+    rows = linker.blocking_analysis.count_comparisons_from_blocking_rules(record_sample_proportion=1.0)
+    counts = {name: int(row["marginal_comparison_count"]) for name, row in zip(rule_names, rows, strict=True)}
+    total = sum(counts.values())
+    if total > MAX_COMPARISONS:
+        worst = max(counts, key=lambda k: counts[k])
+        raise TooManyComparisons(
+            f"the blocking rules would score {total:,} pairs (most from {worst}); the limit is {MAX_COMPARISONS:,}"
+        )
+    return counts
+
+
+def save_model_charts(linker: Linker, folder: Path, pairs: list[dict[str, Any]] | None = None) -> list[Path]:
+    """Splink's match weights and m/u charts, and a waterfall of ``pairs`` (Splink predict
+    rows), as self-contained HTML (the Vega scripts inlined: no network needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, chart in (
+        ("match_weights.html", linker.visualisations.match_weights_chart()),
+        ("m_u_parameters.html", linker.visualisations.m_u_parameters_chart()),
+    ):
+        chart.save(str(folder / name), inline=True)  # type: ignore[no-untyped-call]
+        written.append(folder / name)
+    if pairs:
+        linker.visualisations.waterfall_chart(pairs, filter_nulls=True).save(  # type: ignore[no-untyped-call]
+            str(folder / "waterfall.html"), inline=True
+        )
+        written.append(folder / "waterfall.html")
+    return written

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -38,6 +39,7 @@ class TrainedModel:
     link_type: LinkType
     training_fingerprint: str
     skipped_sessions: list[str]
+    comparisons_by_rule: dict[str, int]
 
 
 # Fewer comparable pairs than this cannot estimate a model's parameters.
@@ -55,7 +57,9 @@ def possible_pairs(tables: Sequence[pa.Table]) -> int:
     return n * (n - 1) // 2
 
 
-def train(tables: Sequence[pa.Table], link_type: LinkType, step: Step | None = None) -> TrainedModel:
+def train(
+    tables: Sequence[pa.Table], link_type: LinkType, step: Step | None = None, charts: Path | None = None
+) -> TrainedModel:
     step = step or (lambda _msg: None)
     if possible_pairs(tables) < MIN_TRAINING_PAIRS:
         raise TooLittleDataError(
@@ -69,6 +73,8 @@ def train(tables: Sequence[pa.Table], link_type: LinkType, step: Step | None = N
     skipped: list[str] = []
     try:
         linker = splink_adapter.build_linker(con, shaped, splink_adapter.settings_for(columns, rules, link_type))
+        step("counting the pairs each blocking rule makes")
+        comparisons = splink_adapter.blocking_counts(linker, [r.name for r in rules])
         step("estimating the prior")
         prior_rules: list[str | BlockingRuleCreator] = [
             block_on(*cols) for cols in PRIOR_RULES if set(cols) <= set(columns)
@@ -91,6 +97,9 @@ def train(tables: Sequence[pa.Table], link_type: LinkType, step: Step | None = N
                 skipped.append(rule.name)
                 linker = splink_adapter.build_linker(con, shaped, before)
         model = splink_adapter.model_json(linker)
+        if charts is not None:
+            step("saving the model charts")
+            splink_adapter.save_model_charts(linker, charts)
     finally:
         con.close()
-    return TrainedModel(model, columns, rules, link_type, fingerprint(shaped), skipped)
+    return TrainedModel(model, columns, rules, link_type, fingerprint(shaped), skipped, comparisons)

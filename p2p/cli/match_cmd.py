@@ -102,17 +102,22 @@ def train_cmd(
     reg = _registry(registry)
     if persons is None and truth is not None and (truth.parent / "persons.parquet").is_file():
         persons = truth.parent / "persons.parquet"
-    result = _run(lambda step: jobs.train_model(files, reg, truth, persons, precision_target, mapping, step))
+    result = _run(lambda step: jobs.train_model(files, reg, truth, persons, precision_target, mapping, step, charts))
     console.print(f"Model [bold]{result.model.version}[/bold] saved to {result.path}")
     t = result.model.thresholds
     console.print(
         f"Thresholds ({result.model.thresholds_source}): auto-confirm at match weight {t.auto_confirm:.2f}, "
         f"review from {t.review:.2f}"
     )
+    counts = result.model.notes.get("comparisons_by_blocking_rule", {})
+    if counts:
+        console.print("Pairs per blocking rule: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     if result.evaluation:
         _show_evaluation(result.evaluation)
         if charts:
             _pr_chart(result.evaluation, charts)
+    if charts:
+        console.print(f"Model charts (match weights, m and u): {charts}")
     if publish:
         reg.publish(result.model.version)
         console.print(f"Published {result.model.version}.")
@@ -245,10 +250,10 @@ def evaluate_cmd(
     loaded = _run(lambda _s: _load_model(_registry(registry), model))
     if persons is None and (truth.parent / "persons.parquet").is_file():
         persons = truth.parent / "persons.parquet"
-    evaluation = _run(lambda step: jobs.evaluate_model(files, loaded, truth, persons, mapping, step))
+    evaluation = _run(lambda step: jobs.evaluate_model(files, loaded, truth, persons, mapping, step, charts=out))
     _show_evaluation(evaluation)
     path = write_json({"model": loaded.version, **evaluation.figures()}, out / "evaluation.json")
-    console.print(f"Figures: {path}")
+    console.print(f"Figures: {path}; Splink charts (match weights, m and u, waterfall of the strongest pairs) in {out}")
     _pr_chart(evaluation, out)
 
 

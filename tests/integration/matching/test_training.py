@@ -59,3 +59,20 @@ def test_evaluate_reproduces_the_training_figures(trained: jobs.TrainResult, pop
     files = sorted((population / "payers").glob("*.parquet"))
     evaluation = jobs.evaluate_model(files, trained.model, population / "truth.parquet", population / "persons.parquet")
     assert evaluation.figures()["auto_confirmed_links"] == trained.model.evaluation["auto_confirmed_links"]
+
+
+def test_blocking_analysis_counts_the_pairs_of_every_rule_before_training(trained: jobs.TrainResult) -> None:
+    counts = trained.model.notes["comparisons_by_blocking_rule"]
+    assert list(counts) == trained.model.notes["blocking_rules"]
+    assert all(isinstance(v, int) and v >= 0 for v in counts.values()) and sum(counts.values()) > 0
+
+
+def test_evaluate_saves_splink_charts_that_open_offline(
+    trained: jobs.TrainResult, population: Path, tmp_path: Path
+) -> None:
+    files = sorted((population / "payers").glob("*.parquet"))
+    jobs.evaluate_model(files, trained.model, population / "truth.parquet", charts=tmp_path)
+    for name in ("match_weights.html", "m_u_parameters.html", "waterfall.html"):
+        page = (tmp_path / name).read_text()
+        assert "vegaEmbed" in page or "vega-embed" in page
+        assert "<script src=" not in page  # scripts are inlined: no network needed
