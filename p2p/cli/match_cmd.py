@@ -32,6 +32,11 @@ MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Column ma
 RegistryOption = Annotated[
     Path | None, typer.Option("--registry", help="Model registry folder (default: $P2P_DATA_DIR/models).")
 ]
+InputModelOption = Annotated[
+    str | None, typer.Option("--model", help="Model version or file; default: train on the input.")
+]
+ThresholdOption = Annotated[float | None, typer.Option(help="Keep pairs at or above this match weight.")]
+PairsOut = Annotated[Path, typer.Option("--out", help="Pairs CSV to write.")]
 TruthOption = Annotated[Path, typer.Option("--truth", help="Truth file: record_id, person_id (+ hard-case tags).")]
 
 
@@ -205,11 +210,9 @@ def _report_pairs(result: jobs.PairsResult, out: Path) -> None:
 def link_cmd(
     left: Annotated[Path, typer.Argument(help="Left file (canonical schema).")],
     right: Annotated[Path, typer.Argument(help="Right file (canonical schema).")],
-    out: Annotated[Path, typer.Option("--out", help="Pairs CSV to write.")],
-    model: Annotated[
-        str | None, typer.Option("--model", help="Model version or file; default: train on the input.")
-    ] = None,
-    threshold: Annotated[float | None, typer.Option(help="Keep pairs at or above this match weight.")] = None,
+    out: PairsOut,
+    model: InputModelOption = None,
+    threshold: ThresholdOption = None,
     registry: RegistryOption = None,
     mapping: MappingOption = None,
 ) -> None:
@@ -222,11 +225,9 @@ def link_cmd(
 @friendly_errors
 def dedupe_cmd(
     file: Annotated[Path, typer.Argument(help="File in the canonical schema.")],
-    out: Annotated[Path, typer.Option("--out", help="Pairs CSV to write.")],
-    model: Annotated[
-        str | None, typer.Option("--model", help="Model version or file; default: train on the input.")
-    ] = None,
-    threshold: Annotated[float | None, typer.Option(help="Keep pairs at or above this match weight.")] = None,
+    out: PairsOut,
+    model: InputModelOption = None,
+    threshold: ThresholdOption = None,
     registry: RegistryOption = None,
     mapping: MappingOption = None,
 ) -> None:
