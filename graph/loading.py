@@ -221,4 +221,9 @@ def recluster(
     emptied = sorted(set(previous.values()) - set(result.cluster_of.values()))
     if emptied:
         store.write("identity/retire_empty_members", {"member_keys": emptied, "actor": actor, "reason": reason})
+    touched = sorted(
+        {c["member_key"] for c in changes} | {previous[c["record_id"]] for c in changes if c["record_id"] in previous}
+    )
+    for batch in _batches(touched):
+        store.write("identity/refresh_member_counts", {"member_keys": list(batch)})
     return len(set(result.cluster_of.values())), len(changes)

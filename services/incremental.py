@@ -28,18 +28,22 @@ class IncrementalReport:
 
 
 def _keys(records: pa.Table) -> dict[str, list[Any]]:
-    def distinct(column: str) -> list[Any]:
-        return sorted({v for v in records.column(column).to_pylist() if v}) if column in records.column_names else []
+    """The blocking keys of the new records, as the candidate query takes them."""
+    present = set(records.column_names)
 
-    names: list[list[str]] = []
-    if {"first_name_norm", "last_name_norm"} <= set(records.column_names):
-        pairs = zip(
-            records.column("last_name_norm").to_pylist(), records.column("first_name_norm").to_pylist(), strict=True
-        )
-        names = sorted([list(p) for p in {p for p in pairs if p[0] and p[1]}])
+    def distinct(column: str) -> list[Any]:
+        return sorted({v for v in records.column(column).to_pylist() if v}) if column in present else []
+
+    def pairs(first: str, second: str) -> list[list[Any]]:
+        if not {first, second} <= present:
+            return []
+        values = zip(records.column(first).to_pylist(), records.column(second).to_pylist(), strict=True)
+        return sorted([list(p) for p in {p for p in values if p[0] and p[1]}])
+
     return {
-        "dobs": distinct("dob"), "phones": distinct("phone"), "emails": distinct("email"),
-        "member_ids": distinct("member_id_norm"), "subscriber_ids": distinct("subscriber_id_norm"), "names": names,
+        "dob_zips": pairs("dob", "zip5"), "dob_last_names": pairs("dob", "last_name_key"),
+        "dob_first_names": pairs("dob", "first_name_norm"), "phones": distinct("phone"), "emails": distinct("email"),
+        "member_ids": distinct("member_id_norm"), "names": pairs("last_name_norm", "first_name_norm"),
     }  # fmt: skip
 
 

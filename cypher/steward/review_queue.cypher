@@ -9,6 +9,7 @@
 // match first, links without a weight, such as a steward's merge, last). `record_ids` are the
 // link's two record ids, `left` / `right` those records as their source holds them now.
 // A 'disputed' link was confirmed and is now contested: see disputed_links or why_linked.
+// Member sizes come from Member.record_count, kept current by every load and steward action.
 // Columns read by `p2p steward queue` and GET /steward/queue: link_id, state, record_ids,
 // member_size, impact, match_weight, reason (keep them when editing).
 MATCH (l:Link)
@@ -20,11 +21,7 @@ CALL (x, y) {
   WHERE v.record_id IN [x.record_id, y.record_id] AND im.until IS NULL
   WITH DISTINCT m
   WITH m,
-       COUNT {
-         MATCH (r:SourceRecord)-[rm:IN_MEMBER]->(m)
-         WHERE rm.until IS NULL
-         RETURN DISTINCT r.record_id
-       } AS records,
+       coalesce(m.record_count, 0) AS records,
        COUNT {
          MATCH (t:Transfer)-[:FOR_MEMBER]->(:Member)-[:REDIRECTS_TO*0..20]->(m)
          WHERE t.state = 'held_for_identity'

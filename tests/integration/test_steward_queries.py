@@ -255,6 +255,14 @@ PLANT_TRANSFERS = (
 def plant(store: GraphStore, *, transfers: bool = True) -> None:
     for text, params in [*PLANT, *([PLANT_TRANSFERS] if transfers else [])]:
         store.driver.execute_query(text, params, database_=store.database)
+    # as every load and steward action does: members carry their current record count
+    keys = [
+        r["k"]
+        for r in store.driver.execute_query(
+            "MATCH (m:Member) RETURN m.member_key AS k", database_=store.database
+        ).records
+    ]
+    store.write("identity/refresh_member_counts", {"member_keys": keys})
 
 
 @pytest.fixture

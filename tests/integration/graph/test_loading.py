@@ -147,3 +147,13 @@ def test_a_changed_record_is_a_new_version_that_takes_over_the_membership(
                           ORDER BY old""",
     )
     assert versions == [{"name": "Lee-Park", "old": False, "member": key}, {"name": "Lee", "old": True, "member": None}]
+
+
+def test_members_carry_their_current_record_count(store: GraphStore, make_run: RunMaker) -> None:
+    load_run(store, make_run("run1", FIRST_RUN))
+    rows = q(
+        store,
+        """MATCH (m:Member {status: 'active'})
+                      RETURN m.record_count AS kept, COUNT { (:SourceRecord)-[x:IN_MEMBER]->(m) WHERE x.until IS NULL } AS actual""",
+    )
+    assert rows and all(r["kept"] == r["actual"] for r in rows)
