@@ -30,6 +30,7 @@ _DOBS_DIFFER = (
     "dob_l <> dob_r AND damerau_levenshtein(dob_l, dob_r) > 1"
     " AND NOT (substr(dob_l, 6, 2) = substr(dob_r, 9, 2) AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2))"
 )
+_TWIN_BASE = "dob_l = dob_r AND last_name_norm_l = last_name_norm_r AND first_name_norm_l <> first_name_norm_r"
 # A typo can change one year digit; parents and children are further apart than that.
 GENERATION_YEARS = 15
 
@@ -54,6 +55,25 @@ RULES: tuple[MustNotLinkRule, ...] = (
         "SAME_BIRTHDAY_SAME_SURNAME_DIFFERENT_FIRST_NAME",  # twins and other multiples
         frozenset({"dob", "last_name_norm", "first_name_norm", "first_name_variants"}),
         f"dob_l = dob_r AND last_name_norm_l = last_name_norm_r AND {_FIRST_NAMES_DIFFER}",
+    ),
+    # Twins are often given related names (Jon and Jack are both forms of John; Lee and
+    # Leroy): a different spelling of the first name with one personal identifier that
+    # disagrees is another person, not a nickname.
+    MustNotLinkRule(
+        "TWINS_DIFFERENT_MIDDLE_NAME",
+        frozenset({"dob", "last_name_norm", "first_name_norm", "middle_name_norm"}),
+        f"{_TWIN_BASE} AND left(middle_name_norm_l, 1) <> left(middle_name_norm_r, 1)",
+    ),
+    MustNotLinkRule(
+        "TWINS_DIFFERENT_SSN",
+        frozenset({"dob", "last_name_norm", "first_name_norm", "ssn_last4"}),
+        f"{_TWIN_BASE} AND ssn_last4_l <> ssn_last4_r",
+    ),
+    MustNotLinkRule(
+        "TWINS_SAME_POLICY_DIFFERENT_MEMBER_ID",
+        frozenset({"dob", "last_name_norm", "first_name_norm", "payer_id", "subscriber_id_norm", "member_id_norm"}),
+        f"{_TWIN_BASE} AND payer_id_l = payer_id_r AND subscriber_id_norm_l = subscriber_id_norm_r"
+        " AND member_id_norm_l <> member_id_norm_r",
     ),
     MustNotLinkRule(
         "SAME_BIRTHDAY_SAME_SURNAME_DIFFERENT_SEX",  # boy-girl twins

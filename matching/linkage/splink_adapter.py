@@ -30,6 +30,7 @@ RETAINED_CONTEXT = (
     "relationship",
     "source_system",
     "suffix_norm",
+    "middle_name_norm",
 )  # carried into pairs for must-not-link rules
 
 

@@ -33,3 +33,29 @@ def test_sql_and_python_decide_alike() -> None:
     assert [(w, r, decide(w, r, T).value) for w, r in rows] == sorted(
         sql_results, key=lambda x: rows.index((x[0], x[1]))
     )
+
+
+def test_twins_with_related_names_are_kept_apart_when_an_identifier_disagrees() -> None:
+    from matching.linkage.constraints import must_not_link_sql
+
+    columns = ["dob", "last_name_norm", "first_name_norm", "first_name_variants", "middle_name_norm", "ssn_last4",
+               "payer_id", "subscriber_id_norm", "member_id_norm", "relationship", "sex"]  # fmt: skip
+    con = duckdb.connect()
+    rows = con.sql(f"""
+        SELECT name, {must_not_link_sql(columns)} AS rule FROM (VALUES
+          ('jon and jack, different middle initial', '2013-02-12', '2013-02-12', 'kelly', 'kelly', 'jon', 'jack',
+           ['john', 'jon'], ['jack', 'john'], 'eric', 'd', NULL, NULL, 'a', 'b', 's1', 's2', 'm1', 'm2', 'child', 'child', 'M', 'M'),
+          ('jon and jack on one policy', '2013-02-12', '2013-02-12', 'kelly', 'kelly', 'jon', 'jack',
+           ['john', 'jon'], ['jack', 'john'], NULL, NULL, NULL, NULL, 'a', 'a', 's1', 's1', 'm103', 'm104', 'child', 'child', 'M', 'M'),
+          ('bob and robert, nothing disagrees', '1980-01-02', '1980-01-02', 'ng', 'ng', 'bob', 'robert',
+           ['bob', 'robert'], ['robert'], NULL, 'j', '1234', '1234', 'a', 'b', 's1', 's2', 'm1', 'm2', 'self', 'self', 'M', 'M')
+        ) AS t(name, dob_l, dob_r, last_name_norm_l, last_name_norm_r, first_name_norm_l, first_name_norm_r,
+               first_name_variants_l, first_name_variants_r, middle_name_norm_l, middle_name_norm_r, ssn_last4_l,
+               ssn_last4_r, payer_id_l, payer_id_r, subscriber_id_norm_l, subscriber_id_norm_r, member_id_norm_l,
+               member_id_norm_r, relationship_l, relationship_r, sex_l, sex_r)
+        ORDER BY name""").fetchall()
+    assert dict(rows) == {
+        "bob and robert, nothing disagrees": None,
+        "jon and jack on one policy": "TWINS_SAME_POLICY_DIFFERENT_MEMBER_ID",
+        "jon and jack, different middle initial": "TWINS_DIFFERENT_MIDDLE_NAME",
+    }
