@@ -217,8 +217,7 @@ def link_cmd(
     mapping: MappingOption = None,
 ) -> None:
     """Pairs of records across LEFT and RIGHT (link only)."""
-    loaded = _run(lambda _s: _registry(registry).load(model)) if model else None
-    _report_pairs(_run(lambda step: jobs.link_or_dedupe([left, right], loaded, threshold, mapping, step)), out)
+    _pairs_of([left, right], out, model, threshold, registry, mapping)
 
 
 @app.command("dedupe")
@@ -232,8 +231,20 @@ def dedupe_cmd(
     mapping: MappingOption = None,
 ) -> None:
     """Pairs of records within FILE that are the same person."""
+    _pairs_of([file], out, model, threshold, registry, mapping)
+
+
+def _pairs_of(
+    files: list[Path],
+    out: Path,
+    model: str | None,
+    threshold: float | None,
+    registry: Path | None,
+    mapping: Path | None,
+) -> None:
+    """link (two files) or dedupe (one), with the given model or one trained on the input."""
     loaded = _run(lambda _s: _registry(registry).load(model)) if model else None
-    _report_pairs(_run(lambda step: jobs.link_or_dedupe([file], loaded, threshold, mapping, step)), out)
+    _report_pairs(_run(lambda step: jobs.link_or_dedupe(files, loaded, threshold, mapping, step)), out)
 
 
 @app.command("evaluate")
