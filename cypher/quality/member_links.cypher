@@ -2,6 +2,7 @@
 // Mode: read
 // Params: $member_keys
 // Links are reached only by expanding from the record (no label on l), as in identity/clustering_inputs.
+// A must-not-link pair a steward confirmed is not a conflict: the person's decision stands.
 UNWIND $member_keys AS key
 MATCH (m:Member {member_key: key})<-[x:IN_MEMBER]-(a:SourceRecord)
 WHERE m.status = 'active' AND x.until IS NULL AND NOT (a)-[:SUPERSEDED_BY]->()
@@ -18,6 +19,7 @@ CALL (a) {
   UNION ALL
   MATCH (a)-[n:MUST_NOT_LINK]-(b)
   WHERE a.record_id < b.record_id
+    AND NOT EXISTS { (a)<-[:LINKS]-(s:Link {state: 'confirmed', decided_by: 'steward'})-[:LINKS]->(b) }
   RETURN 'never' AS kind, b, null AS link_id, null AS state, null AS decided_by,
          null AS weight, coalesce(n.rule, 'must_not_link') AS rule
 }

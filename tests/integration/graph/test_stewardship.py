@@ -159,3 +159,13 @@ def test_routing_holds_members_with_open_identity_questions(loaded: GraphStore) 
     assert routing_decision(loaded, "M-unknown").reasons == (HoldReason.MEMBER_UNKNOWN,)
     decide_link(loaded, link_between(loaded, "r1", "r2")["link_id"], LinkState.DISPUTED, "ana", "call back")
     assert routing_decision(loaded, member_of(loaded, "r1")).reasons == (HoldReason.DISPUTED_LINK,)
+
+
+def test_a_steward_confirmation_overrides_the_models_must_not_link_rule(store: GraphStore, make_run: RunMaker) -> None:
+    # the model scored r1-r3 high but a rule (e.g. related-name twins) kept it for review
+    flagged = pair("r1", "r3", "review", 25.0, "TWINS_DIFFERENT_MIDDLE_NAME")
+    load_run(store, make_run("run1", [pair("r1", "r2", "confirm", 20.0), flagged]))
+    assert member_of(store, "r1") != member_of(store, "r3")
+    link_id = link_between(store, "r1", "r3")["link_id"]
+    decide_link(store, link_id, LinkState.CONFIRMED, "ana", "called the member: Anne is Ann, no twin")
+    assert member_of(store, "r1") == member_of(store, "r2") == member_of(store, "r3")
