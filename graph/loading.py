@@ -22,6 +22,7 @@ from graph.domain.clustering import Edge, cluster
 from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink, pair_key, plan_run
 from graph.store import GraphStore
+from graph.transitions import apply_transitions
 
 BATCH = 5_000
 # Raw values kept for stewards plus the normalised features real-time scoring needs.
@@ -99,14 +100,7 @@ def load_run(store: GraphStore, folder: Path, progress: Progress | None = None) 
     for done, batch in enumerate(_batches(creates), start=1):
         store.write("identity/create_links", {"rows": list(batch), "run_id": run_id, "model_version": model_version})
         progress("links", min(done * BATCH, len(creates)), len(creates))
-    moves = [
-        {"link_id": t.link_id, "from_state": t.from_state.value, "to_state": t.to_state.value,
-         "decided_by": DecidedBy.MODEL.value, "actor": t.actor, "reason": t.reason,
-         "evidence": json.dumps({"run_id": run_id})}
-        for t in plan.transitions
-    ]  # fmt: skip
-    for batch in _batches(moves):
-        store.write("identity/transition_links", {"rows": list(batch)})
+    apply_transitions(store, plan.transitions, DecidedBy.MODEL, json.dumps({"run_id": run_id}))
     never = [
         {"left": p["left_record_id"], "right": p["right_record_id"], "rule": p["must_not_link"],
          "match_weight": p["match_weight"]}
@@ -119,9 +113,9 @@ def load_run(store: GraphStore, folder: Path, progress: Progress | None = None) 
     members, changed = recluster(store, record_ids, f"model:{model_version}", f"matching run {run_id}", progress)
     store.write(
         "identity/run_finish",
-        {"run_id": run_id, "links_created": len(creates), "transitions": len(moves), "members": members},
+        {"run_id": run_id, "links_created": len(creates), "transitions": len(plan.transitions), "members": members},
     )
-    return LoadReport(run_id, False, len(rows), len(creates), len(moves), plan.kept, members, changed)
+    return LoadReport(run_id, False, len(rows), len(creates), len(plan.transitions), plan.kept, members, changed)
 
 
 def _existing_links(store: GraphStore, record_ids: list[str], run_id: str) -> list[ExistingLink]:

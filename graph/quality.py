@@ -26,9 +26,9 @@ from graph.quality_checks import (
     check_members,
 )
 from graph.store import GraphStore
+from graph.transitions import apply_transitions
 
 MEMBER_PAGE = 1_000  # members read per query (a few records and links each)
-BATCH = 5_000  # disputes written per query
 
 
 @dataclass
@@ -71,9 +71,7 @@ def run_quality_checks(
         report.disputes += disputes
         report.already_disputed += already
         if not dry_run:
-            for start in range(0, len(disputes), BATCH):
-                rows = [_row(t) for t in disputes[start : start + BATCH]]
-                report.disputes_opened += int(store.write("identity/transition_links", {"rows": rows})[0]["moved"])
+            report.disputes_opened += apply_transitions(store, disputes, DecidedBy.QUALITY_CHECK)
     return report
 
 
@@ -139,10 +137,3 @@ def _member_pages(store: GraphStore, member_keys: Sequence[str] | None) -> Itera
         if len(page) < MEMBER_PAGE:
             return
         after = page[-1]
-
-
-def _row(t: Transition) -> dict[str, str]:
-    return {
-        "link_id": t.link_id, "from_state": t.from_state.value, "to_state": t.to_state.value,
-        "decided_by": DecidedBy.QUALITY_CHECK.value, "actor": t.actor, "reason": t.reason, "evidence": t.evidence,
-    }  # fmt: skip

@@ -16,6 +16,7 @@ from graph.domain.links import DecidedBy, LinkState, Transition, transition
 from graph.domain.routing import OpenLink, RoutingDecision, decide_routing
 from graph.loading import recluster
 from graph.store import GraphStore
+from graph.transitions import apply_transitions
 
 
 class StewardError(ValueError):
@@ -39,16 +40,6 @@ def _require_reason(reason: str) -> str:
     if not reason.strip():
         raise StewardError("a reason is required for every steward action")
     return reason.strip()
-
-
-def _apply(store: GraphStore, moves: list[Transition]) -> None:
-    rows = [
-        {"link_id": t.link_id, "from_state": t.from_state.value, "to_state": t.to_state.value,
-         "decided_by": DecidedBy.STEWARD.value, "actor": t.actor, "reason": t.reason, "evidence": t.evidence}
-        for t in moves
-    ]  # fmt: skip
-    if rows:
-        store.write("identity/transition_links", {"rows": rows})
 
 
 def _link(store: GraphStore, link_id: str) -> dict[str, Any]:
@@ -80,7 +71,7 @@ def decide_link(store: GraphStore, link_id: str, to_state: LinkState, steward: s
     actor, why = _actor(steward), _require_reason(reason)
     link = _link(store, link_id)
     move = transition(link_id, LinkState(link["state"]), to_state, actor, why, json.dumps({"by": actor}))
-    _apply(store, [move])
+    apply_transitions(store, [move], DecidedBy.STEWARD)
     members = _recluster_members(store, link["member_keys"], link["record_ids"], actor, why)
     return ActionResult(to_state.value, [move], members)
 
@@ -105,8 +96,8 @@ def split(store: GraphStore, member_key: str, record_ids: list[str], steward: st
     for row in store.read("identity/links_between", {"group": group, "others": rest}):
         disputed = transition(row["link_id"], LinkState.CONFIRMED, LinkState.DISPUTED, actor, f"split: {why}")
         moves += [disputed, transition(row["link_id"], LinkState.DISPUTED, LinkState.RETIRED, actor, f"split: {why}")]
-    _apply(store, [m for m in moves if m.to_state is LinkState.DISPUTED])
-    _apply(store, [m for m in moves if m.to_state is LinkState.RETIRED])
+    apply_transitions(store, [m for m in moves if m.to_state is LinkState.DISPUTED], DecidedBy.STEWARD)
+    apply_transitions(store, [m for m in moves if m.to_state is LinkState.RETIRED], DecidedBy.STEWARD)
     members = _recluster_members(store, [key], members_records, actor, f"split: {why}")
     for new_key in sorted(_current_members(store, members_records) - {key}):
         store.write(
