@@ -97,7 +97,7 @@ def evaluate(
         )
         chosen = thresholds or choose_thresholds(curve, precision_target=precision_target, recall_target=REVIEW_RECALL)
         review = _review_counts(con, chosen, total)
-        clusters = _cluster_counts(con, records, chosen.auto_confirm)
+        clusters = _cluster_counts(con, records, chosen.auto_confirm, total)
         hard = _hard_negatives(con, persons, chosen.auto_confirm)
         by_tag = _recall_by_tag(con, truth, chosen.auto_confirm)
     finally:
@@ -113,7 +113,7 @@ def _review_counts(con: duckdb.DuckDBPyConnection, thresholds: Thresholds, total
     return Counts(thresholds.review, int(tp), int(found) - int(tp), total - int(tp))
 
 
-def _cluster_counts(con: duckdb.DuckDBPyConnection, records: list[str], auto: float) -> Counts:
+def _cluster_counts(con: duckdb.DuckDBPyConnection, records: list[str], auto: float, total: int) -> Counts:
     links = con.sql(
         "SELECT left_record_id, right_record_id, match_weight FROM labelled"
         f" WHERE must_not_link IS NULL AND match_weight >= {auto}"
@@ -131,11 +131,6 @@ def _cluster_counts(con: duckdb.DuckDBPyConnection, records: list[str], auto: fl
            SELECT coalesce(sum((t1.person_id = t2.person_id)::INT), 0), count(*) FROM pairs
            JOIN truth t1 ON t1.record_id = pairs.a JOIN truth t2 ON t2.record_id = pairs.b"""
     ).fetchall()[0]
-    total = int(
-        con.sql(
-            "SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) n FROM truth GROUP BY person_id)"
-        ).fetchall()[0][0]
-    )
     return Counts(auto, int(tp), int(found) - int(tp), total - int(tp))
 
 

@@ -182,7 +182,7 @@ def link_or_dedupe(
             thresholds_source="default",
             notes=model_notes(trained.columns, [r.name for r in trained.rules], link_type, paths),
         )
-    elif model.notes.get("link_type") != link_type:
+    else:
         model = retyped(model, link_type)
     step("scoring pairs")
     floor = model.thresholds.review if threshold is None else threshold
@@ -202,13 +202,16 @@ def predict_files(
     prepared = load_inputs(paths, mapping, step)
     records = combined(prepared)
     step("scoring pairs")
-    model = model if model.notes.get("link_type") == "dedupe_only" else retyped(model, "dedupe_only")
+    model = retyped(model, "dedupe_only")
     floor = model.thresholds.review if threshold is None else threshold
     return PairsResult(predict_with(model, [records], floor), model, False, prepared)
 
 
 def retyped(model: ModelFile, link_type: str) -> ModelFile:
-    """The same parameters used for another link type (a dedupe model linking two files)."""
+    """The same parameters used for another link type (a dedupe model linking two files);
+    the model itself when it already has that type."""
+    if model.notes.get("link_type") == link_type:
+        return model
     splink_model = {**model.splink_model, "link_type": link_type}
     return ModelFile(
         splink_model=splink_model, thresholds=model.thresholds, training_fingerprint=model.training_fingerprint,
@@ -229,7 +232,7 @@ def evaluate_model(
     """The model's figures on these files at its own thresholds (and Splink's charts in ``charts``)."""
     records = combined(load_inputs(paths, mapping, step))
     step("scoring pairs")
-    model = model if model.notes.get("link_type") == "dedupe_only" else retyped(model, "dedupe_only")
+    model = retyped(model, "dedupe_only")
     predictions = predict_with(model, [records], EVALUATION_FLOOR, charts=charts)
     step("evaluating against the truth file")
     return evaluate(
@@ -245,7 +248,7 @@ def run_model(
     prepared = load_inputs(paths, mapping, step)
     records = combined(prepared)
     step("scoring pairs")
-    model = model if model.notes.get("link_type") == "dedupe_only" else retyped(model, "dedupe_only")
+    model = retyped(model, "dedupe_only")
     floor = min(model.thresholds.review, model.thresholds.auto_confirm)
     predictions = predict_with(model, [records], floor)
     step("writing the run")
