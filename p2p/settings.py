@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,6 +77,46 @@ class Settings(BaseSettings):
     cypher_dir: Path = Field(PROJECT_ROOT / "cypher", description="Folder of the .cypher files.")
     data_dir: Path = Field(PROJECT_ROOT / "var", description="Generated data, model registry, reports.")
 
+    # This payer: $member-match answers only with our own members.
+    payer_id: str = Field("payer-a", min_length=1, description="Our payer id, as our source records carry it.")
+    payer_name: str = Field("Payer A", min_length=1, description="Our name, shown in FHIR resources.")
+    payer_identifiers: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://hl7.org/fhir/sid/us-npi|1000000004"],
+        description="Our organisation identifiers as system|value, comma-separated (consent source, payor).",
+    )
+    fhir_base_url: str = Field("http://127.0.0.1:8080/fhir", description="Public base URL of our FHIR endpoints.")
+    hrex_version: Literal["1.0.0", "1.1.0", "1.2.0"] = Field(
+        "1.1.0", description="HRex $member-match rules and output: 1.0.0 (STU1, MB) or 1.1.0/1.2.0 (UMB, MemberId)."
+    )
+    model: str | None = Field(None, description="Model version or file for real-time scoring; default: published.")
+    sensitive_data_filtering: bool = Field(
+        True, description="We can withhold sensitive data, so #regular consent can be honoured."
+    )
+    member_match_requires_consent: bool = Field(True, description="Refuse $member-match without a Consent (422).")
+    member_match_require_coverage_id: bool = Field(
+        True, description="A unique match needs the card's member or subscriber id to agree with our record."
+    )
+    member_match_close_second_bits: float = Field(
+        5.0, ge=0, description="A second member within this many bits of the best makes the answer ambiguous."
+    )
+    member_match_window_s: int = Field(3600, gt=0, description="Brute-force window for one person's demographics.")
+    member_match_max_card_variants: int = Field(
+        3, ge=1, description="Distinct card data allowed for the same demographics in the window (HRex mm-7)."
+    )
+    term_frequency_refresh_s: float = Field(600.0, gt=0, description="How often real-time term frequencies refresh.")
+    fingerprint_key: SecretStr = Field(
+        SecretStr(LOCAL_DEV_PASSWORD), description="HMAC key for demographic fingerprints (no PHI stored in clear)."
+    )
+
+    @field_validator("payer_identifiers", mode="before")
+    @classmethod
+    def _split_identifiers(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and any("|" not in str(v) for v in value):
+            raise ValueError("each identifier must be system|value")
+        return value
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:
@@ -91,7 +131,18 @@ class Settings(BaseSettings):
     def _no_placeholder_secrets_outside_dev(self) -> Settings:
         if self.env is Environment.PROD and self.neo4j_password.get_secret_value() in PLACEHOLDER_SECRETS:
             raise ValueError("P2P_NEO4J_PASSWORD is a placeholder; set a real secret when P2P_ENV=prod")
+        if self.env is Environment.PROD and self.fingerprint_key.get_secret_value() in PLACEHOLDER_SECRETS:
+            raise ValueError("P2P_FINGERPRINT_KEY is a placeholder; set a real secret when P2P_ENV=prod")
         return self
+
+    @property
+    def our_identifiers(self) -> tuple[tuple[str, str], ...]:
+        return tuple((system, value) for system, _, value in (i.partition("|") for i in self.payer_identifiers))
+
+    @property
+    def member_identifier_system(self) -> str:
+        """The system of the member identifiers we return (the UMB / MB value)."""
+        return f"{self.fhir_base_url.rstrip('/')}/sid/member-key"
 
     @property
     def uses_local_server(self) -> bool:

@@ -1,0 +1,251 @@
+"""The ``$member-match`` use case: decide who the member is, check the consent, record the
+decision (with its explanation, the partner's coverage and the consent), and say what to
+answer. The API turns the result into FHIR; nothing here knows HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from exchange.domain import brute_force
+from exchange.domain.consent import ConsentVerdict, OrgId, evaluate
+from exchange.domain.identity import IdentityDecision, Outcome, Policy, decide
+from exchange.fhir.errors import FhirInputError, Issue
+from exchange.member_match import fingerprints
+from exchange.member_match.engine import IdentityEngine, Scored
+from exchange.member_match.request import CoverageFacts, MemberMatchRequest
+from graph.store import GraphStore
+from matching.canonical.validation import CanonicalRecord
+from matching.realtime.features import features as realtime_features
+
+EXPLAINED_CANDIDATES = 5
+_ID_OTHER = re.compile("[^A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Requester:
+    partner_id: str
+    client_id: str
+    actor: str
+    organization_identifiers: tuple[OrgId, ...]
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    payer_id: str
+    our_identifiers: tuple[OrgId, ...]
+    policy: Policy
+    brute_force: brute_force.Limit
+    fingerprint_key: bytes
+    requires_consent: bool
+    can_filter_sensitive: bool
+    hrex_version: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    decision_id: str
+    outcome: str  # an identity Outcome, or consent_refused, or refused (brute force)
+    reason: str
+    member_key: str | None = None  # set only when the answer may name the member
+    consent_policy: str | None = None
+    retry_after_s: int = 0
+    refusals: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class MatchContext:
+    store: GraphStore
+    engine: IdentityEngine
+    config: MatchConfig
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def _normalised_id(value: str) -> str | None:
+    return _ID_OTHER.sub("", value).upper() or None
+
+
+def _card_ids(facts: CoverageFacts) -> list[str]:
+    raw = [*facts.member_ids, *([facts.subscriber_id] if facts.subscriber_id else [])]
+    return list(dict.fromkeys(n for v in raw if (n := _normalised_id(v))))
+
+
+def _features(request: MemberMatchRequest, payer_id: str, today: date) -> dict[str, Any]:
+    card = request.coverage_to_match
+    row = {
+        "record_id": f"request:{request.patient_id}",
+        "payer_id": payer_id,
+        **request.demographics,
+        "member_id": card.member_ids[0] if card.member_ids else None,
+        "subscriber_id": card.subscriber_id,
+    }
+    problems: list[tuple[str, str, str]] = []
+    validated = CanonicalRecord.model_validate(row, context={"issues": problems, "today": today})
+    if any(column == "dob" for column, _reason, _raw in problems):
+        where = "Parameters.parameter[MemberPatient].resource.birthDate"
+        raise FhirInputError([Issue(where, "birthDate is not a plausible date of birth (future or before 1900)")])
+    return realtime_features(validated.model_dump())
+
+
+def _explanation(scored: list[Scored], decision: IdentityDecision) -> list[dict[str, Any]]:
+    by_record = {s.candidate.record_id: s for s in scored}
+    shown = []
+    for candidate in decision.ranked[:EXPLAINED_CANDIDATES]:
+        score = by_record[candidate.record_id].score
+        shown.append(
+            {
+                "record_id": candidate.record_id,
+                "member_key": candidate.member_key,
+                "member_held": candidate.member_held,
+                "coverage_id_agrees": candidate.coverage_id_agrees,
+                "must_not_link": candidate.must_not_link,
+                "match_weight": round(score.match_weight, 6),
+                "match_probability": score.match_probability,
+                "contributions": [
+                    {"comparison": c.comparison, "level": c.label, "weight": c.match_weight, "tf": c.tf_adjustment}
+                    for c in score.contributions
+                ],
+            }
+        )
+    return shown
+
+
+def member_match(
+    ctx: MatchContext, request: MemberMatchRequest, requester: Requester, correlation_id: str, body_hash: str
+) -> MatchResult:
+    config, now = ctx.config, ctx.now()
+    feats = _features(request, config.payer_id, now.date())
+    card_ids = _card_ids(request.coverage_to_match)
+    decision_id = str(uuid.uuid4())
+    demographics_fp = fingerprints.demographics(config.fingerprint_key, feats)
+    coverage_fp = fingerprints.coverage(config.fingerprint_key, request.coverage_to_match, card_ids)
+    record: dict[str, Any] = {
+        "decision_id": decision_id,
+        "at": now.isoformat(),
+        "partner_id": requester.partner_id,
+        "client_id": requester.client_id,
+        "actor": requester.actor,
+        "correlation_id": correlation_id,
+        "request_sha256": body_hash,
+        "demographics_fingerprint": demographics_fp,
+        "coverage_fingerprint": coverage_fp,
+        "model_version": ctx.engine.model.version,
+        "term_frequencies_at": ctx.engine.frequencies.taken_at,
+        "hrex_version": config.hrex_version,
+    }
+
+    since = (now - config.brute_force.window).isoformat()
+    attempts = ctx.store.read(
+        "exchange/recent_match_attempts",
+        {"fingerprint": demographics_fp, "partner_id": requester.partner_id, "since": since},
+    )
+    previous = [brute_force.Attempt(datetime.fromisoformat(a["at"]), a["coverage_fingerprint"]) for a in attempts]
+    verdict = brute_force.check(previous, coverage_fp, now, config.brute_force)
+    if not verdict.allowed:
+        result = MatchResult(decision_id, "refused", "too_many_card_variants", retry_after_s=verdict.retry_after_s)
+        _record(ctx, record, result, None, None, None)
+        return result
+
+    payors = set(request.coverage_to_match.payors)
+    if payors and not payors & set(config.our_identifiers):
+        result = MatchResult(decision_id, Outcome.NO_MATCH.value, "coverage_payor_not_this_payer")
+        _record(ctx, record, result, None, None, None)
+        return result
+
+    rows = ctx.engine.candidates(ctx.store, feats, card_ids)
+    scored = ctx.engine.score(feats, rows, card_ids)
+    identity = decide([s.candidate for s in scored], config.policy)
+    record["candidates_json"] = json.dumps(_explanation(scored, identity))
+    record["candidate_count"] = len(scored)
+    record["match_weight"] = identity.match_weight
+    record["record_id"] = identity.record_id
+    if identity.outcome is not Outcome.UNIQUE_MATCH:
+        result = MatchResult(decision_id, identity.outcome.value, identity.reason)
+        _record(ctx, record, result, None, None, None)
+        return result
+
+    consent = _consent(ctx, request, requester, now.date())
+    if not consent.honoured:
+        result = MatchResult(decision_id, "consent_refused", consent.reason or "consent_refused",
+                             refusals=tuple(r.value for r in consent.refusals))  # fmt: skip
+        _record(ctx, record, result, identity.member_key, None, None)
+        return result
+    result = MatchResult(decision_id, Outcome.UNIQUE_MATCH.value, identity.reason, identity.member_key, consent.policy)
+    _record(
+        ctx,
+        record,
+        result,
+        identity.member_key,
+        _coverage_props(request, requester),
+        _consent_props(request, consent, requester, decision_id),
+    )
+    return result
+
+
+def _consent(ctx: MatchContext, request: MemberMatchRequest, requester: Requester, today: date) -> ConsentVerdict:
+    if request.consent is None and not ctx.config.requires_consent:
+        return ConsentVerdict(True)
+    return evaluate(
+        request.consent, today, ctx.config.our_identifiers, requester.organization_identifiers,
+        ctx.config.can_filter_sensitive,
+    )  # fmt: skip
+
+
+def _coverage_props(request: MemberMatchRequest, requester: Requester) -> dict[str, Any] | None:
+    link = request.coverage_to_link
+    if link is None:
+        return None
+    system, value = link.identifier or ("", link.member_ids[0] if link.member_ids else link.subscriber_id or "")
+    return {
+        "coverage_key": f"{requester.partner_id}|{system}|{value}",
+        "partner_id": requester.partner_id,
+        "identifier_system": system,
+        "identifier_value": value,
+        "subscriber_id": link.subscriber_id,
+        "payors": [f"{s}|{v}" for s, v in link.payors],
+        "group": link.group,
+        "period_start": link.period_start,
+        "period_end": link.period_end,
+    }
+
+
+def _consent_props(
+    request: MemberMatchRequest, verdict: ConsentVerdict, requester: Requester, decision_id: str
+) -> dict[str, Any] | None:
+    terms = request.consent
+    if terms is None:
+        return None
+    return {
+        "consent_id": decision_id,
+        "partner_id": requester.partner_id,
+        "policy": verdict.policy,
+        "period_start": terms.period_start.isoformat() if terms.period_start else None,
+        "period_end": terms.period_end.isoformat() if terms.period_end else None,
+        "sources": [f"{s}|{v}" for s, v in terms.sources],
+        "recipients": [f"{s}|{v}" for s, v in terms.recipients],
+    }
+
+
+def _record(
+    ctx: MatchContext,
+    record: dict[str, Any],
+    result: MatchResult,
+    member_key: str | None,
+    coverage: dict[str, Any] | None,
+    consent: dict[str, Any] | None,
+) -> None:
+    decision = {
+        **record,
+        "outcome": result.outcome,
+        "reason": result.reason,
+        "refusals": list(result.refusals),
+        "member_key": member_key,
+    }
+    decision = {k: v for k, v in decision.items() if v is not None}
+    params = {"decision": decision, "member_key": member_key, "coverage": coverage, "consent": consent}
+    ctx.store.in_write_transaction(lambda tx: tx.run("exchange/record_match_decision", params))
