@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from matching.linkage import jobs, splink_adapter
+from matching.linkage.constraints import broken_rule, must_not_link_sql
 from matching.linkage.features import model_table
 from matching.realtime.scorer import CompiledModel
 from matching.realtime.term_frequencies import TermFrequencies
@@ -85,3 +86,36 @@ def test_blocked_pairs_score_as_splink_predict_does(
         con.close()
     assert len(scored) > 2000, "the population should give thousands of blocked pairs"
     _assert_agree(scored, {r["record_id"]: r for r in shaped.to_pylist()}, compiled, frequencies)
+
+
+def test_must_not_link_rules_in_python_agree_with_their_sql(
+    shaped: pa.Table, trained_model: jobs.TrainResult, records: pa.Table
+) -> None:
+    """Real-time decisions separate twins and relatives by the same rules batch matching uses."""
+    columns = [c for c in trained_model.model.notes["columns"] if c in records.column_names] + ["middle_name_norm"]
+    table = records.select(["record_id", *[c for c in columns if c != "record_id"]])
+    rows = {r["record_id"]: r for r in table.to_pylist()}
+    con = splink_adapter.connection(threads=1)
+    try:
+        linker = splink_adapter.build_linker(con, [shaped], trained_model.model.splink_model)
+        frame = linker.inference.predict(warning_mode="never")
+        blocked = con.sql(f"SELECT record_id_l AS a, record_id_r AS b FROM {frame.physical_name}").fetchall()
+        rng = random.Random(3)
+        ids = sorted(rows)
+        pairs = pa.table({"a": [p[0] for p in blocked] + rng.choices(ids, k=3000),
+                          "b": [p[1] for p in blocked] + rng.choices(ids, k=3000)})  # fmt: skip
+        con.register("pairs", pairs)
+        con.register("recs", table)
+        sides = ", ".join(f'l."{c}" AS "{c}_l", r."{c}" AS "{c}_r"' for c in table.column_names)
+        sql = (
+            f"SELECT a, b, {must_not_link_sql(columns)} AS rule FROM (SELECT p.a, p.b, {sides} FROM pairs p"
+            " JOIN recs l ON l.record_id = p.a JOIN recs r ON r.record_id = p.b)"
+        )
+        expected = con.sql(sql).fetchall()
+    finally:
+        con.close()
+    assert len(expected) == pairs.num_rows
+    fired = [e for e in expected if e[2]]
+    assert len(fired) > 100, "the population should break every kind of rule"
+    for a, b, rule in expected:
+        assert broken_rule(rows[a], rows[b], columns) == rule, (a, b)
