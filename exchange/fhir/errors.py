@@ -13,8 +13,10 @@ class Issue:
 
 
 class FhirInputError(ValueError):
-    """The request is not acceptable FHIR for the operation (HTTP 400)."""
+    """The request cannot be served as sent: 400 unless another status says it better
+    (404 unknown resource, 415 wrong media type, 503 nothing to answer with yet)."""
 
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[Issue], status: int = 400) -> None:
         super().__init__("; ".join(f"{i.expression}: {i.message}" for i in issues))
         self.issues = issues
+        self.status = status
