@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import steward
+from api.routers import auth, steward
+from api.security import install_security
 from graph.cypher import CypherLibrary
 from graph.driver import create_driver
 from graph.store import GraphStore
@@ -34,5 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    install_security(app, settings)
+    app.include_router(auth.router)
     app.include_router(steward.router)
     return app
