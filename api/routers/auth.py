@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.auth import Throttled, security_of
+from api.auth import Throttled, authenticate, security_of
 from api.security import NO_STORE
 from security.domain.assertion import ALGORITHMS
 from security.domain.errors import OAuthErrorCode, invalid_request
-from security.principal import ROLE_SCOPES, Role
+from security.principal import ROLE_SCOPES, Principal, Role
 from security.token_service import ASSERTION_TYPE, GRANT_TYPE
 
 router = APIRouter(tags=["auth"])
@@ -105,3 +105,22 @@ async def smart_configuration(request: Request) -> SmartConfiguration:
 async def jwks(request: Request) -> dict[str, list[dict[str, Any]]]:
     """This service's public signing key: partners register it to verify our client assertions."""
     return {"keys": [security_of(request).key.jwk]}
+
+
+class Me(BaseModel):
+    subject: str
+    role: Role
+    actor: str
+    client_id: str
+    scopes: list[str]
+    organization_identifiers: list[dict[str, str]]
+
+
+@router.get("/auth/me", response_model=Me)
+async def me(principal: Annotated[Principal, Depends(authenticate)]) -> Me:
+    """Who the bearer token stands for (any valid token of an active partner or a person)."""
+    return Me(
+        subject=principal.subject, role=principal.role, actor=principal.actor, client_id=principal.client_id,
+        scopes=sorted(principal.scopes),
+        organization_identifiers=[{"system": s, "value": v} for s, v in principal.organization_identifiers],
+    )  # fmt: skip

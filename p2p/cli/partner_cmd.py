@@ -94,7 +94,7 @@ def register(
             keys=keys,
             approval=who,
             client_id=client_id,
-        )  # fmt: skip
+        )
     )
     console.print(f"registered {partner.partner_id} ({partner.status}); client_id {partner.client_id}")
     console.print(f"activate it with: p2p partner activate {partner.partner_id} --by NAME --approval REF")
