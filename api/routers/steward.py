@@ -26,7 +26,7 @@ Steward = Annotated[Principal, require(Scope.STEWARD)]
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
     steward: str | None = Field(
-        None, min_length=1, max_length=100, deprecated=True,
+        None, min_length=1, max_length=100, json_schema_extra={"deprecated": True},
         description="Deprecated: the steward is the token's. If given, it must be the token's steward name.",
     )  # fmt: skip
     reason: str = Field(min_length=1, max_length=2000, description="Why (recorded in the history).")
