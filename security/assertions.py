@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 
@@ -14,8 +14,6 @@ from security.domain.errors import invalid_client, invalid_request
 from security.domain.jwks import KEY_ALGS, JwksError, key_for
 from security.domain.keysets import KeySet, allowed_jku, usable
 from security.domain.partner import Partner
-from security.jti_store import JtiStore
-from security.jwks_fetch import JwksFetcher
 
 MAX_ASSERTION_LENGTH = 16384
 SIGNATURE_ONLY = {
@@ -24,8 +22,18 @@ SIGNATURE_ONLY = {
 }  # fmt: skip
 
 
+class JwksSource(Protocol):
+    def get(self, url: str, *, refresh: bool = False) -> dict[str, Any]: ...
+
+
+class JtiRegister(Protocol):
+    def first_use(self, client_id: str, jti: str, exp: int) -> bool: ...
+
+
 class AssertionVerifier:
-    def __init__(self, fetcher: JwksFetcher, jtis: JtiStore, skew_s: int) -> None:
+    """``fetcher`` is ``security.jwks_fetch.JwksFetcher``; ``jtis`` is ``security.jti_store.JtiStore``."""
+
+    def __init__(self, fetcher: JwksSource, jtis: JtiRegister, skew_s: int) -> None:
         self._fetcher, self._jtis, self._skew_s = fetcher, jtis, skew_s
 
     def verify(

@@ -31,9 +31,12 @@ def strict(settings: Settings, session_store: GraphStore) -> Iterator[httpx.Clie
 def own_keys(settings: Settings, session_store: GraphStore) -> Iterator[httpx.Client]:
     """A second app whose own JWKS URL is on its allow-list."""
     port = free_port()
-    with running_api(
-        settings.model_copy(update={"auth_jwks_url_allowlist": [f"http://127.0.0.1:{port}/"]}), port
-    ) as url, httpx.Client(base_url=url, timeout=30) as client:
+    with (
+        running_api(
+            settings.model_copy(update={"auth_jwks_url_allowlist": [f"http://127.0.0.1:{port}/"]}), port
+        ) as url,
+        httpx.Client(base_url=url, timeout=30) as client,
+    ):
         yield client
 
 
