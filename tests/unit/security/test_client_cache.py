@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs
 
 import httpx
@@ -42,7 +43,7 @@ def client(endpoint: PartnerEndpoint, clock: list[float]) -> SmartClient:
 
 
 def test_a_token_is_reused_until_thirty_seconds_before_it_expires() -> None:
-    endpoint, clock = PartnerEndpoint(), [1000.0]
+    endpoint, clock = PartnerEndpoint(), [time.time()]
     smart = client(endpoint, clock)
     assert smart.token() == "t1"
     clock[0] += 269
@@ -54,5 +55,5 @@ def test_a_token_is_reused_until_thirty_seconds_before_it_expires() -> None:
 @pytest.mark.parametrize(("status", "transient"), [(401, False), (400, False), (503, True), (429, True)])
 def test_refusals_say_whether_a_retry_may_help(status: int, transient: bool) -> None:
     with pytest.raises(PartnerTokenError) as err:
-        client(PartnerEndpoint(status), [0.0]).token()
+        client(PartnerEndpoint(status), [time.time()]).token()
     assert err.value.transient is transient and err.value.error == "invalid_client"
