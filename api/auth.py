@@ -10,10 +10,11 @@ the scope, or a partner that is no longer active: 403. Too many requests: 429 wi
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from security.context import Security
 from security.domain.access_tokens import InvalidAccessToken
@@ -45,6 +46,12 @@ class Throttled(Exception):
         self.retry_after_s = retry_after_s
 
 
+# Declares the bearer scheme in the OpenAPI document (and the docs page's Authorize button);
+# the token itself is read and judged by ``authenticate``.
+BEARER_SCHEME = HTTPBearer(auto_error=False, bearerFormat="JWT", description="Access token from POST /auth/token")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_SCHEME)]
+
+
 def security_of(request: Request) -> Security:
     security: Security = request.app.state.security
     return security
@@ -60,7 +67,7 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def authenticate(request: Request) -> Principal:
+async def authenticate(request: Request, _declared: Credentials = None) -> Principal:
     """The principal of the request's token, its partner still active, within its rate limit."""
     security = security_of(request)
     try:
@@ -81,7 +88,7 @@ async def authenticate(request: Request) -> Principal:
 def require(scope: Scope) -> Any:
     """A FastAPI dependency yielding the Principal when its token carries ``scope`` (and the role that goes with it)."""
 
-    async def dependency(request: Request) -> Principal:
+    async def dependency(request: Request, _declared: Credentials = None) -> Principal:
         principal = await authenticate(request)
         if not principal.may(scope):
             raise Forbidden(f"this token does not carry the scope {scope}", scope=scope)

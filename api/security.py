@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from api.auth import Forbidden, Throttled, Unauthenticated
 from api.errors import operation_outcome
 from api.limits import BodySizeLimit
+from api.openapi import install_error_documentation
 from p2p.settings import Settings
 from security.access import AccessDenied, NotVisible
 from security.context import build_security
@@ -25,6 +26,7 @@ def _quoted(text: str) -> str:
 def install_security(app: FastAPI, settings: Settings) -> None:
     app.state.security = build_security(settings, lambda: app.state.store)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    install_error_documentation(app)
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(_request: Request, exc: Unauthenticated) -> JSONResponse:
