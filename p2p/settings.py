@@ -153,6 +153,8 @@ class Settings(BaseSettings):
             raise ValueError("P2P_AUTH_SIGNING_KEY is a placeholder; set a PEM private key outside P2P_ENV=dev")
         if self.env is Environment.PROD and any(e.startswith("http://") for e in self.auth_jwks_url_allowlist):
             raise ValueError("P2P_AUTH_JWKS_URL_ALLOWLIST may only hold https:// prefixes when P2P_ENV=prod")
+        if self.api_ssl_client_cert != "none" and (self.api_ssl_certfile is None or self.api_ssl_ca_certs is None):
+            raise ValueError("P2P_API_SSL_CLIENT_CERT needs P2P_API_SSL_CERTFILE and P2P_API_SSL_CA_CERTS (mutual TLS)")
         return self
 
     @property
