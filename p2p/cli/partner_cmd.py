@@ -1,4 +1,4 @@
-"""``p2p partner ...``: the partner registry (every change names who and its approval); ``p2p token issue``."""
+"""``p2p partner ...``: the partner registry; every change names who made it and its approval reference."""
 
 from __future__ import annotations
 
@@ -18,14 +18,10 @@ from security import partners, registry
 from security.domain.keysets import KeySet
 from security.domain.lifecycle import PartnerStatus
 from security.domain.partner import Approval
-from security.keys import load_signing_key
-from security.principal import Role
-from security.tokens import AccessTokens, person_principal
 
 app = typer.Typer(
     help="Register partner payers, rotate their keys, suspend, reinstate and revoke them.", no_args_is_help=True
 )
-token_app = typer.Typer(help="Tokens for people (stewards, operators).", no_args_is_help=True)
 
 T = TypeVar("T")
 PartnerId = Annotated[str, typer.Argument(help="Partner id, e.g. payer-b.")]
@@ -168,23 +164,3 @@ def history(partner_id: PartnerId) -> None:
             c["actor"], c["approval"], c["reason"] or "",
         )  # fmt: skip
     console.print(table)
-
-
-@token_app.command()
-@friendly_errors
-def issue(
-    role: Annotated[Role, typer.Option("--role", help="steward or operator.")],
-    name: Annotated[str, typer.Option("--name", help="Your name (recorded as the actor).")],
-    ttl: Annotated[
-        int | None, typer.Option("--ttl", min=60, max=28800, help="Seconds (default P2P_AUTH_USER_TOKEN_TTL_S).")
-    ] = None,
-) -> None:
-    """Print a short-lived bearer token for a steward or operator (signed with the service key)."""
-    cfg = settings()
-    try:
-        principal = person_principal(role, name)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    tokens = AccessTokens(load_signing_key(cfg), cfg.auth_issuer, cfg.auth_clock_skew_s)
-    token, _ = tokens.issue(principal, ttl or cfg.auth_user_token_ttl_s)
-    print(token)
