@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def public_jwk(public_key: ec.EllipticCurvePublicKey) -> dict[str, Any]:
 class SigningKey:
     private_key: ec.EllipticCurvePrivateKey
 
-    @property
+    @cached_property
     def jwk(self) -> dict[str, Any]:
         return public_jwk(self.private_key.public_key())
 
