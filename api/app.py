@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import correlation, errors
-from api.routers import decisions, fhir, steward
+from api.routers import auth, decisions, fhir, steward
+from api.security import install_security
 from exchange.member_match.service import MatchContext
 from exchange.member_match.setup import match_context, start_refresher
 from graph.cypher import CypherLibrary
@@ -61,7 +62,9 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     )
     app.state.settings = settings
     errors.install(app)
+    install_security(app, settings)
     correlation.install(app)
+    app.include_router(auth.router)
     app.include_router(fhir.router)
     app.include_router(steward.router)
     app.include_router(decisions.router)
