@@ -186,17 +186,22 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_outside_dev(self) -> Settings:
-        if self.env is Environment.PROD and self.neo4j_password.get_secret_value() in PLACEHOLDER_SECRETS:
-            raise ValueError("P2P_NEO4J_PASSWORD is a placeholder; set a real secret when P2P_ENV=prod")
-        if self.env is Environment.PROD and self.fingerprint_key.get_secret_value() in PLACEHOLDER_SECRETS:
-            raise ValueError("P2P_FINGERPRINT_KEY is a placeholder; set a real secret when P2P_ENV=prod")
+        """Every unsafe production setting at once, so one start-up says all there is to fix."""
+        problems = []
+        prod = self.env is Environment.PROD
+        if prod and self.neo4j_password.get_secret_value() in PLACEHOLDER_SECRETS:
+            problems.append("P2P_NEO4J_PASSWORD is a placeholder; set a real secret when P2P_ENV=prod")
+        if prod and self.fingerprint_key.get_secret_value() in PLACEHOLDER_SECRETS:
+            problems.append("P2P_FINGERPRINT_KEY is a placeholder; set a real secret when P2P_ENV=prod")
         key = self.auth_signing_key
         if self.env is not Environment.DEV and key is not None and "PRIVATE KEY" not in key.get_secret_value():
-            raise ValueError("P2P_AUTH_SIGNING_KEY is a placeholder; set a PEM private key outside P2P_ENV=dev")
-        if self.env is Environment.PROD and any(e.startswith("http://") for e in self.auth_jwks_url_allowlist):
-            raise ValueError("P2P_AUTH_JWKS_URL_ALLOWLIST may only hold https:// prefixes when P2P_ENV=prod")
+            problems.append("P2P_AUTH_SIGNING_KEY is a placeholder; set a PEM private key outside P2P_ENV=dev")
+        if prod and any(e.startswith("http://") for e in self.auth_jwks_url_allowlist):
+            problems.append("P2P_AUTH_JWKS_URL_ALLOWLIST may only hold https:// prefixes when P2P_ENV=prod")
         if self.api_ssl_client_cert != "none" and (self.api_ssl_certfile is None or self.api_ssl_ca_certs is None):
-            raise ValueError("P2P_API_SSL_CLIENT_CERT needs P2P_API_SSL_CERTFILE and P2P_API_SSL_CA_CERTS (mutual TLS)")
+            problems.append("P2P_API_SSL_CLIENT_CERT needs P2P_API_SSL_CERTFILE and P2P_API_SSL_CA_CERTS (mutual TLS)")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property

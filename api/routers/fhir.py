@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from security.principal import Principal, Scope
 
 from api.auth import require
 from api.correlation import correlation_id
@@ -21,6 +20,7 @@ from exchange.member_match import fingerprints, queries
 from exchange.member_match.request import parse
 from exchange.member_match.response import parameters, refusal
 from exchange.member_match.service import MatchContext, Requester, member_match
+from security.principal import Principal, Scope
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
@@ -56,9 +56,8 @@ async def member_match_operation(
 ) -> JSONResponse:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ACCEPTED_TYPES:
-        raise FhirInputError(
-            [Issue("Content-Type", f"send {FHIR_JSON} (got {content_type or 'none'})", "not-supported")]
-        )
+        issue = Issue("Content-Type", f"send {FHIR_JSON} (got {content_type or 'none'})", "not-supported")
+        raise FhirInputError([issue], status=415)
     raw = await request.body()
     try:
         body = json.loads(raw)

@@ -91,6 +91,9 @@ def decide(candidates: Sequence[Candidate], policy: Policy, blockers: Blockers =
         return answer(Outcome.NO_MATCH, Reason.BELOW_REVIEW_THRESHOLD)
     strong = [c for c in eligible if c.match_weight >= policy.auto_confirm]
     if len(strong) > 1:
+        # Strong members still under review may be one person a steward has yet to merge.
+        if any(c.member_held for c in strong):
+            return answer(Outcome.NEEDS_REVIEW, Reason.MEMBER_HELD)
         return answer(Outcome.MULTIPLE_MATCHES, Reason.SEVERAL_STRONG_MEMBERS)
     if not strong:
         return answer(Outcome.NEEDS_REVIEW, Reason.IN_REVIEW_BAND)

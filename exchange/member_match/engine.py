@@ -18,6 +18,9 @@ from matching.realtime.term_frequencies import ColumnFrequencies, TermFrequencie
 from matching.similarity import within_one_edit
 
 CANDIDATE_LIMIT = 200  # more records than this for one person's keys means the keys are not selective
+# Frequencies counted over fewer values than this say more about the sample than about names:
+# below it a column is scored with the model's average u (no term-frequency adjustment).
+MIN_TF_POPULATION = 1_000
 ID_COMPARISONS = ("member_id", "subscriber_id")
 
 
@@ -57,7 +60,8 @@ class IdentityEngine:
             row = store.read(
                 "exchange/term_frequencies", {"payer_ids": self.payer_ids, "column": column, "min_count": 2}
             )[0]
-            columns[column] = ColumnFrequencies({v: int(n) for v, n in row["repeated"]}, int(row["total"]))
+            if int(row["total"]) >= MIN_TF_POPULATION:
+                columns[column] = ColumnFrequencies({v: int(n) for v, n in row["repeated"]}, int(row["total"]))
         fresh = TermFrequencies(columns)
         with self._lock:
             self._frequencies = fresh

@@ -27,3 +27,7 @@ def matched_patient(store: GraphStore, member_key: str, partner_id: str) -> dict
 
 def partner_coverages(store: GraphStore, member_key: str) -> list[dict[str, Any]]:
     return store.read("exchange/partner_coverages_of_member", {"member_key": member_key})
+
+
+def decision_count(store: GraphStore) -> int:
+    return int(store.read("exchange/count_match_decisions", {})[0]["decisions"])

@@ -65,13 +65,14 @@ def register_partner(
     status: PartnerStatus = PartnerStatus.ACTIVE,
     jwks_url: str | None = None,
     allowlist: tuple[str, ...] = (),
+    identifiers: list[str] | None = None,
 ) -> RegisteredPartner:
     """A partner registered (and by default activated) with a fresh ES384 key, as `p2p partner` would."""
     private_key, kid = new_key()
     keys = partners.key_set(None if jwks_url else public_jwks(private_key, kid), jwks_url, allowlist)
     partner = partners.register(
         store, partner_id=partner_id, name=f"Payer {partner_id}", scopes=scopes or PARTNER_SCOPES,
-        identifiers=[f"{NPI}|{abs(hash(partner_id)) % 10**10:010d}"], keys=keys, approval=TEST_APPROVAL,
+        identifiers=identifiers or [f"{NPI}|{abs(hash(partner_id)) % 10**10:010d}"], keys=keys, approval=TEST_APPROVAL,
     )  # fmt: skip
     if status is not PartnerStatus.ONBOARDING:
         partners.set_status(store, partner_id, PartnerStatus.ACTIVE, TEST_APPROVAL)

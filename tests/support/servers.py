@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 
 from api.app import create_app
+from exchange.member_match.service import MatchContext
 from p2p.settings import Settings
 
 
@@ -21,10 +22,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_api(settings: Settings, port: int | None = None) -> Iterator[str]:
-    """Serve ``create_app(settings)`` until the block ends; yields its base URL."""
+def running_api(settings: Settings, port: int | None = None, member_match: MatchContext | None = None) -> Iterator[str]:
+    """Serve ``create_app(settings, member_match)`` until the block ends; yields its base URL."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(settings, member_match)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -27,6 +27,11 @@ def test_two_strong_members_are_multiple_matches() -> None:
     assert d.outcome is Outcome.MULTIPLE_MATCHES
 
 
+def test_strong_members_under_review_may_be_one_person_so_they_need_review() -> None:
+    d = decide([cand("r1", "M1", 30, member_held=True), cand("r2", "M2", 28)], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NEEDS_REVIEW, Reason.MEMBER_HELD)
+
+
 def test_a_score_between_the_thresholds_needs_review() -> None:
     assert decide([cand("r1", "M1", 10)], POLICY).reason == Reason.IN_REVIEW_BAND
 
