@@ -77,6 +77,21 @@ class Settings(BaseSettings):
     cypher_dir: Path = Field(PROJECT_ROOT / "cypher", description="Folder of the .cypher files.")
     data_dir: Path = Field(PROJECT_ROOT / "var", description="Generated data, model registry, reports.")
 
+    # Audit ledger: checkpoint signing keys (never committed) and how often to checkpoint.
+    audit_signing_key: Path | None = Field(
+        None,
+        description="Ed25519 private key (PEM, mode 0600, created on first use) that signs checkpoints. "
+        "Default: <data_dir>/audit/keys/signing-key.pem.",
+    )
+    audit_public_keys_dir: Path | None = Field(
+        None,
+        description="Published public keys, one <key id>.pem each; verification trusts every key here. "
+        "Default: <data_dir>/audit/keys/public.",
+    )
+    audit_checkpoint_interval_s: float = Field(
+        3600.0, gt=0, description="Seconds between signed checkpoints of the chain head (when it has moved)."
+    )
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:
@@ -100,6 +115,14 @@ class Settings(BaseSettings):
     @property
     def bolt_uri(self) -> str:
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+
+    @property
+    def audit_signing_key_path(self) -> Path:
+        return self.audit_signing_key or self.data_dir / "audit" / "keys" / "signing-key.pem"
+
+    @property
+    def audit_public_keys_path(self) -> Path:
+        return self.audit_public_keys_dir or self.data_dir / "audit" / "keys" / "public"
 
 
 class ConfigurationError(Exception):
