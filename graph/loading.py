@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from graph.domain.clustering import Edge, cluster
 from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink, pair_key, plan_run
-from graph.store import GraphStore
+from graph.store import GraphStore, Queries
 from graph.transitions import apply_transitions
 
 BATCH = 5_000
@@ -154,7 +154,7 @@ def _link_row(
     }  # fmt: skip
 
 
-def _component_inputs(store: GraphStore, start: list[str]) -> tuple[list[Edge], list[tuple[str, str]], set[str]]:
+def _component_inputs(store: Queries, start: list[str]) -> tuple[list[Edge], list[tuple[str, str]], set[str]]:
     """Confirmed links and must-not-link pairs of whole components: the records asked for,
     the members they are in, and whatever their confirmed links reach, until nothing new."""
     edges: list[Edge] = []
@@ -182,7 +182,7 @@ def _component_inputs(store: GraphStore, start: list[str]) -> tuple[list[Edge], 
 
 
 def recluster(
-    store: GraphStore, record_ids: list[str], actor: str, reason: str, progress: Progress | None = None
+    store: Queries, record_ids: list[str], actor: str, reason: str, progress: Progress | None = None
 ) -> tuple[int, int]:
     """Recompute the members of these records (and of every member they belong to, so no
     member is cut by looking at part of it) from confirmed links and must-not-link pairs,
