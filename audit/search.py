@@ -89,11 +89,12 @@ def search(store: GraphStore, criteria: Criteria, *, after: int = 0, limit: int 
     params = {
         "member_key": criteria.member_key, "correlation_id": criteria.correlation_id,
         "case_id": criteria.case_id, "transfer_id": criteria.transfer_id, "partner_id": criteria.partner_id,
-        "after": after, "until_seq": until_seq, "limit": limit,
+        "after": after, "until_seq": until_seq, "limit": limit + 1,
     }  # fmt: skip
     query = next((name for key, name in ANCHORS if params[key] is not None), "audit/search_by_range")
     events = [_with_integrity(row["event"]) for row in store.read(query, params)]
-    return SearchPage(events, int(events[-1]["seq"]) if len(events) == limit else None)
+    more = len(events) > limit  # one more than asked was read, to know whether a next page exists
+    return SearchPage(events[:limit], int(events[limit - 1]["seq"]) if more else None)
 
 
 def _with_integrity(stored: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from p2p.cli import (
+    audit_cmd,
     data_cmd,
     demo_cmd,
     generate_cmd,
@@ -28,6 +29,7 @@ app.add_typer(graph_cmd.app, name="graph")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(match_cmd.app, name="match")
 app.add_typer(steward_cmd.app, name="steward")
+app.add_typer(audit_cmd.app, name="audit")
 app.command("generate")(generate_cmd.generate)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
