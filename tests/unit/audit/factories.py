@@ -31,7 +31,7 @@ def chain(n: int) -> list[AuditEvent]:
                 event_id=f"ev{seq}",
                 occurred_at=T0 + timedelta(seconds=seq),
                 prev_hash=prev,
-            )  # fmt: skip
+            )
         )
     return events
 
