@@ -32,6 +32,9 @@ class ProblemKind(StrEnum):
     CHECKPOINT_MISMATCH = "checkpoint_mismatch"  # the chain differs from what a checkpoint signed
 
 
+SECONDARY = frozenset({ProblemKind.TIME_ORDER, ProblemKind.INDEX})
+
+
 @dataclass(frozen=True)
 class Problem:
     seq: int
@@ -64,7 +67,8 @@ class VerificationReport:
 
     @property
     def first_problem(self) -> Problem | None:
-        return min(self.problems, key=lambda p: p.seq) if self.problems else None
+        """The lowest seq; at one seq, a broken chain before a dating or search-index problem."""
+        return min(self.problems, key=lambda p: (p.seq, p.kind in SECONDARY)) if self.problems else None
 
 
 def stored_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,8 +101,11 @@ class ChainVerifier:
         self.max_problems = max_problems
         self.report = VerificationReport(last_seq=start_seq - 1, last_hash=prev_hash)
         self._shift_run: tuple[int, int] | None = None  # (last seq, shift) of a renumbered run
+        self._chain_problems = 0
 
     def _problem(self, seq: int, kind: ProblemKind, message: str) -> None:
+        if kind not in SECONDARY:
+            self._chain_problems += 1
         if len(self.report.problems) < self.max_problems:
             self.report.problems.append(Problem(seq, kind, message))
         else:
@@ -118,7 +125,7 @@ class ChainVerifier:
 
     def _check_event(self, stored: Mapping[str, Any], page_hashes: Mapping[str, int]) -> None:
         seq, fields = int(stored["seq"]), stored_fields(stored)
-        problems_before = len(self.report.problems) + self.report.more_problems
+        problems_before = self._chain_problems
         if seq < self.expected:
             self._problem(seq, ProblemKind.DUPLICATE, f"a second event with seq {seq}")
             return
@@ -141,7 +148,7 @@ class ChainVerifier:
         indexed = stored.get("indexed_member_keys")
         if indexed is not None and sorted(indexed) != sorted(fields.get("member_keys") or []):
             self._problem(seq, ProblemKind.INDEX, f"the member search index of seq {seq} differs from its member keys")
-        self.prev_had_problem = len(self.report.problems) + self.report.more_problems > problems_before
+        self.prev_had_problem = self._chain_problems > problems_before
         self.prev2_hash, self.prev_hash = self.prev_hash, str(stored.get("hash"))
         self.prev_time, self.expected = max(occurred, self.prev_time), seq + 1
         self.report.events += 1

@@ -5,10 +5,12 @@ The rule: ``details`` is a small map whose keys come from the closed vocabulary
 
 - ``COUNT``: a whole number >= 0 (records loaded, links moved);
 - ``FLAG``: true or false;
-- ``CODE``: an UPPER_SNAKE code (a state, a check, an error class): letters, digits and
-  underscores, starting with a letter, at most 64 characters;
-- ``VERSION``: a system-generated version or run label (a model version hash): lower-case
-  letters, digits, ``.``, ``-`` and ``_``, at most 64 characters, never a date with separators.
+- ``CODE``: an UPPER_SNAKE code (an error class): capital letters and underscores only, at
+  most 64 characters (no digits, so no identifier fits);
+- ``LINK_STATE``: one of the link lifecycle states, upper-case (CANDIDATE ... RETIRED);
+- ``VERSION``: a system-generated version or run label (a model version hash): a hex digest,
+  or lower-case letters, digits, ``.``, ``-`` and ``_`` with at least one digit (so no plain
+  word), at most 64 characters, never a date with separators.
 
 So free text (a steward's reason, an error message), names, dates, addresses and member or
 record identifiers have no place to go: a value with a space, a lower-case name, a date or
@@ -30,6 +32,7 @@ class DetailKind(StrEnum):
     COUNT = "count"
     FLAG = "flag"
     CODE = "code"
+    LINK_STATE = "link_state"
     VERSION = "version"
 
 
@@ -43,8 +46,8 @@ DETAIL_KEYS: dict[str, DetailKind] = {
     "members": DetailKind.COUNT,
     "members_changed": DetailKind.COUNT,
     # link transitions and steward actions
-    "from_state": DetailKind.CODE,
-    "to_state": DetailKind.CODE,
+    "from_state": DetailKind.LINK_STATE,
+    "to_state": DetailKind.LINK_STATE,
     "links_moved": DetailKind.COUNT,
     "records_moved": DetailKind.COUNT,
     "members_after": DetailKind.COUNT,
@@ -52,8 +55,9 @@ DETAIL_KEYS: dict[str, DetailKind] = {
 }
 
 MAX_DETAILS = 16
-CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
-VERSION_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+CODE_RE = re.compile(r"^[A-Z][A-Z_]{0,63}$")
+LINK_STATES = frozenset({"CANDIDATE", "CONFIRMED", "DISPUTED", "SUPERSEDED", "RETIRED"})
+VERSION_RE = re.compile(r"^(?:[0-9a-f]{8,64}|(?=[a-z0-9._-]*\d)[a-z0-9][a-z0-9._-]{0,63})$")
 DATE_LIKE_RE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 
 
@@ -80,6 +84,8 @@ def _checked_value(key: str, kind: DetailKind, value: Any) -> int | bool | str:
     if kind is DetailKind.COUNT and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     if kind is DetailKind.CODE and isinstance(value, str) and CODE_RE.match(value):
+        return value
+    if kind is DetailKind.LINK_STATE and isinstance(value, str) and value in LINK_STATES:
         return value
     if (
         kind is DetailKind.VERSION
