@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from audit.domain.chain import stored_fields
 from audit.domain.canonical import event_hash
+from audit.domain.chain import stored_fields
 from audit.domain.events import AuditEvent, EventDraft, Outcome
 from audit.keys import AuditKeys
 from audit.ledger import append
