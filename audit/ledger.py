@@ -30,8 +30,7 @@ def _parse(stamp: str) -> datetime | None:
 def append(tx: TxRunner, draft: EventDraft) -> AuditEvent:
     """Seal ``draft`` as the next event of the chain, in the transaction ``tx``, and return it."""
     event_id = uuid.uuid4().hex
-    tx.run("audit/lock_head", {"writer": event_id, "genesis": GENESIS_HASH})
-    head = tx.run("audit/head")[0]
+    head = tx.run("audit/lock_head", {"writer": event_id, "genesis": GENESIS_HASH})[0]  # lock, then read
     moment = clock.now()
     last = _parse(head["last_at"])
     event = seal(

@@ -49,14 +49,15 @@ def canonical_json(value: Any) -> bytes:
 
 
 def _refuse_floats(value: Any) -> None:
-    if isinstance(value, float):
-        raise ValueError("floats have no canonical form; use integers or codes")
-    if isinstance(value, Mapping):
-        for item in value.values():
-            _refuse_floats(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _refuse_floats(item)
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if type(item) is float:
+            raise ValueError("floats have no canonical form; use integers or codes")
+        if isinstance(item, Mapping):
+            pending.extend(v for v in item.values() if type(v) not in (str, int, bool) and v is not None)
+        elif isinstance(item, list | tuple):
+            pending.extend(v for v in item if type(v) not in (str, int, bool) and v is not None)
 
 
 def sha256_hex(data: bytes) -> str:
