@@ -51,6 +51,7 @@ class StewardAction:
     resource_type: str
     resource_id: str
     actor: str
+    reason: str  # the steward's words: recorded in the link history; the event holds the request's hash
     request: dict[str, Any]
     context: RequestContext
 
@@ -62,7 +63,7 @@ class Done:
     details: dict[str, int | bool | str] = field(default_factory=dict)
 
 
-def steward_actor(steward: str) -> str:
+def _steward_actor(steward: str) -> str:
     name = steward.strip()
     if not name:
         raise StewardError("a steward name is required")
@@ -71,15 +72,21 @@ def steward_actor(steward: str) -> str:
     return f"steward:{name}"
 
 
-def require_reason(reason: str) -> str:
+def _require_reason(reason: str) -> str:
     if not reason.strip():
         raise StewardError("a reason is required for every steward action")
     return reason.strip()
 
 
-def steward_action(verb: str, code: str, resource: tuple[str, str], actor: str, request: dict[str, Any],
-            context: RequestContext | None) -> StewardAction:  # fmt: skip
-    return StewardAction(verb, code, *resource, actor, {"action": verb, **request}, context or RequestContext())
+def steward_action(
+    verb: str, code: str, resource: tuple[str, str], steward: str, reason: str, request: dict[str, Any],
+    context: RequestContext | None,
+) -> StewardAction:  # fmt: skip
+    """The action asked for, once its steward and reason are checked (a missing one is refused
+    before anything is read or recorded)."""
+    actor, why = _steward_actor(steward), _require_reason(reason)
+    body = {"action": verb, **request, "steward": steward, "reason": why}
+    return StewardAction(verb, code, *resource, actor, why, body, context or RequestContext())
 
 
 def _as_token(value: str) -> str:

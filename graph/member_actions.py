@@ -7,15 +7,7 @@ import json
 from typing import Any
 
 from audit.domain.context import RequestContext
-from graph.audited_actions import (
-    ActionResult,
-    Done,
-    StewardError,
-    require_reason,
-    run_audited,
-    steward_action,
-    steward_actor,
-)
+from graph.audited_actions import ActionResult, Done, StewardError, run_audited, steward_action
 from graph.domain.links import DecidedBy, LinkState, Transition, transition
 from graph.steward_members import current_members, recluster_members, records_of
 from graph.store import GraphStore, Queries
@@ -29,9 +21,10 @@ def split(
     """Move ``record_ids`` out of the member into a new one: the confirmed links joining the
     two groups are disputed then retired by the steward, so no later run can rejoin them
     without a person."""
-    actor, why = steward_actor(steward), require_reason(reason)
     group = sorted(set(record_ids))
-    request = {"member_key": member_key, "record_ids": group, "steward": steward, "reason": why}
+    request = {"member_key": member_key, "record_ids": group}
+    action = steward_action("member.split", "MEMBER_SPLIT", ("Member", member_key), steward, reason, request, context)
+    actor, why = action.actor, action.reason
 
     def work(tx: Queries) -> Done:
         current = records_of(tx, [member_key])
@@ -63,7 +56,6 @@ def split(
         }  # fmt: skip
         return Done(ActionResult("split", moves, members), [member_key, key, *members], details)
 
-    action = steward_action("member.split", "MEMBER_SPLIT", ("Member", member_key), actor, request, context)
     return run_audited(store, action, work)
 
 
@@ -72,9 +64,10 @@ def merge(
 ) -> ActionResult:
     """Join members with a steward-confirmed link; refused when their records hold a
     must-not-link pair or a steward retirement (resolve that first)."""
-    actor, why = steward_actor(steward), require_reason(reason)
     asked = sorted(set(member_keys))
-    request = {"member_keys": asked, "steward": steward, "reason": why}
+    resource = ("Member", asked[0] if asked else "none")
+    action = steward_action("member.merge", "MEMBER_MERGED", resource, steward, reason, {"member_keys": asked}, context)
+    actor, why = action.actor, action.reason
 
     def work(tx: Queries) -> Done:
         records = records_of(tx, asked)
@@ -95,8 +88,7 @@ def merge(
         details: dict[str, int | bool | str] = {"links_moved": len(groups) - 1, "members_after": len(members)}
         return Done(ActionResult("merge", [], members), [*asked, *records, *members], details)
 
-    resource = ("Member", asked[0] if asked else "none")
-    return run_audited(store, steward_action("member.merge", "MEMBER_MERGED", resource, actor, request, context), work)
+    return run_audited(store, action, work)
 
 
 def _merge_links(records: dict[str, list[str]], groups: list[list[str]], actor: str, why: str) -> list[dict[str, Any]]:

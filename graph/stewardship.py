@@ -12,15 +12,7 @@ import json
 from typing import Any
 
 from audit.domain.context import RequestContext
-from graph.audited_actions import (
-    ActionResult,
-    Done,
-    StewardError,
-    require_reason,
-    run_audited,
-    steward_action,
-    steward_actor,
-)
+from graph.audited_actions import ActionResult, Done, StewardError, run_audited, steward_action
 from graph.domain.links import DecidedBy, LinkState, transition
 from graph.domain.routing import OpenLink, RoutingDecision, decide_routing
 from graph.member_actions import merge, split
@@ -49,9 +41,10 @@ def decide_link(
     *, context: RequestContext | None = None,
 ) -> ActionResult:  # fmt: skip
     """confirm (candidate/disputed -> confirmed), retire (-> retired) or dispute (confirmed -> disputed)."""
-    actor, why = steward_actor(steward), require_reason(reason)
     verb, code = DECISIONS.get(to_state, (f"link.{to_state.value}", "LINK_DECIDED"))
-    request = {"link_id": link_id, "to_state": to_state.value, "steward": steward, "reason": why}
+    request = {"link_id": link_id, "to_state": to_state.value}
+    action = steward_action(verb, code, ("Link", link_id), steward, reason, request, context)
+    actor, why = action.actor, action.reason
 
     def work(tx: Queries) -> Done:
         link = _link(tx, link_id)
@@ -63,7 +56,7 @@ def decide_link(
         }  # fmt: skip
         return Done(ActionResult(to_state.value, [move], members), link["member_keys"] + members, details)
 
-    return run_audited(store, steward_action(verb, code, ("Link", link_id), actor, request, context), work)
+    return run_audited(store, action, work)
 
 
 def link_history(store: GraphStore, link_id: str) -> dict[str, Any]:
