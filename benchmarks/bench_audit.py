@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import socket
 import statistics
-import tempfile
 import threading
 import time
 import tracemalloc
-from pathlib import Path
+
+from throwaway import throwaway_store
 
 from audit.checkpointing import create_checkpoint
 from audit.domain.events import EventDraft, Outcome
@@ -24,20 +23,10 @@ from audit.keys import AuditKeys
 from audit.ledger import append
 from audit.search import Criteria, search
 from audit.service import member_evidence, verify
-from graph import server
-from graph.schema import apply_schema
 from graph.store import GraphStore, TxRunner
-from p2p.bootstrap import ensure_neo4j, graph_store
-from p2p.settings import load_settings
 
 FILL_BATCH = 500  # appends per transaction when filling the ledger
 CHECKPOINT_EVERY = 10_000  # events between signed checkpoints while filling (as a periodic service would)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def draft(n: int) -> EventDraft:
@@ -78,19 +67,8 @@ def main() -> None:
     parser.add_argument("--heap", default="1g")
     parser.add_argument("--pagecache", default="1g")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        settings = load_settings(
-            neo4j_home=root / "neo4j", neo4j_bolt_port=free_port(), neo4j_http_port=free_port(),
-            neo4j_heap=args.heap, neo4j_pagecache=args.pagecache, neo4j_query_timeout_s=600, data_dir=root,
-        )  # fmt: skip
-        ensure_neo4j(settings)
-        try:
-            with graph_store(settings) as store:
-                apply_schema(store)
-                run(store, AuditKeys(root / "keys" / "signing.pem", root / "keys" / "public"), args)
-        finally:
-            server.stop(settings)
+    with throwaway_store(args.heap, args.pagecache) as (store, root):
+        run(store, AuditKeys(root / "keys" / "signing.pem", root / "keys" / "public"), args)
 
 
 def run(store: GraphStore, keys: AuditKeys, args: argparse.Namespace) -> None:
