@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +25,9 @@ def free_port() -> int:
 
 @contextmanager
 def throwaway_store(heap: str, pagecache: str) -> Iterator[tuple[GraphStore, Path]]:
-    """A started server with the schema applied, and a temporary data folder; all gone afterwards."""
+    """A started server with the schema applied, and a temporary data folder; all gone afterwards
+    (also when the benchmark is stopped with SIGTERM)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         memory = {"neo4j_heap": heap, "neo4j_pagecache": pagecache}
