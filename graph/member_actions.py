@@ -86,7 +86,7 @@ def merge(
                                            "model_version": None})  # fmt: skip
         members = recluster_members(tx, sorted(records), [], actor, f"merge: {why}")
         details: dict[str, int | bool | str] = {"links_moved": len(groups) - 1, "members_after": len(members)}
-        return Done(ActionResult("merge", [], members), [*asked, *records, *members], details)
+        return Done(ActionResult("merge", [], members), [*records, *members], details)  # keys that exist
 
     return run_audited(store, action, work)
 
