@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 from graph.domain.clustering import Edge, cluster
 from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink, pair_key, plan_run
-from graph.store import GraphStore
+from graph.run_audit import finish_run
+from graph.store import GraphStore, Queries
 from graph.transitions import apply_transitions
 
 BATCH = 5_000
@@ -111,11 +112,9 @@ def load_run(store: GraphStore, folder: Path, progress: Progress | None = None) 
 
     store.write("admin/resample_indexes")
     members, changed = recluster(store, record_ids, f"model:{model_version}", f"matching run {run_id}", progress)
-    store.write(
-        "identity/run_finish",
-        {"run_id": run_id, "links_created": len(creates), "transitions": len(plan.transitions), "members": members},
-    )
-    return LoadReport(run_id, False, len(rows), len(creates), len(plan.transitions), plan.kept, members, changed)
+    report = LoadReport(run_id, False, len(rows), len(creates), len(plan.transitions), plan.kept, members, changed)
+    finish_run(store, model_version, report)  # marks the run complete with its audit event
+    return report
 
 
 def _existing_links(store: GraphStore, record_ids: list[str], run_id: str) -> list[ExistingLink]:
@@ -154,7 +153,7 @@ def _link_row(
     }  # fmt: skip
 
 
-def _component_inputs(store: GraphStore, start: list[str]) -> tuple[list[Edge], list[tuple[str, str]], set[str]]:
+def _component_inputs(store: Queries, start: list[str]) -> tuple[list[Edge], list[tuple[str, str]], set[str]]:
     """Confirmed links and must-not-link pairs of whole components: the records asked for,
     the members they are in, and whatever their confirmed links reach, until nothing new."""
     edges: list[Edge] = []
@@ -182,7 +181,7 @@ def _component_inputs(store: GraphStore, start: list[str]) -> tuple[list[Edge], 
 
 
 def recluster(
-    store: GraphStore, record_ids: list[str], actor: str, reason: str, progress: Progress | None = None
+    store: Queries, record_ids: list[str], actor: str, reason: str, progress: Progress | None = None
 ) -> tuple[int, int]:
     """Recompute the members of these records (and of every member they belong to, so no
     member is cut by looking at part of it) from confirmed links and must-not-link pairs,

@@ -160,6 +160,21 @@ class Settings(BaseSettings):
         "none", description="Mutual TLS: whether `p2p serve` asks partners for a client certificate."
     )
 
+    # Audit ledger: checkpoint signing keys (never committed) and how often to checkpoint.
+    audit_signing_key: Path | None = Field(
+        None,
+        description="Ed25519 private key (PEM, mode 0600, created on first use) that signs checkpoints. "
+        "Default: <data_dir>/audit/keys/signing-key.pem.",
+    )
+    audit_public_keys_dir: Path | None = Field(
+        None,
+        description="Published public keys, one <key id>.pem each; verification trusts every key here. "
+        "Default: <data_dir>/audit/keys/public.",
+    )
+    audit_checkpoint_interval_s: float = Field(
+        3600.0, gt=0, description="Seconds between signed checkpoints of the chain head (when it has moved)."
+    )
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:
@@ -225,6 +240,14 @@ class Settings(BaseSettings):
     def auth_signing_key_file(self) -> Path:
         """Where the generated signing key lives when ``auth_signing_key`` is unset (never committed)."""
         return self.data_dir / "keys" / "service-signing-key.pem"
+
+    @property
+    def audit_signing_key_path(self) -> Path:
+        return self.audit_signing_key or self.data_dir / "audit" / "keys" / "signing-key.pem"
+
+    @property
+    def audit_public_keys_path(self) -> Path:
+        return self.audit_public_keys_dir or self.data_dir / "audit" / "keys" / "public"
 
 
 class ConfigurationError(Exception):
