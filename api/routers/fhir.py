@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.auth import require
 from api.correlation import correlation_id
@@ -18,8 +18,8 @@ from exchange.fhir.errors import FhirInputError, Issue
 from exchange.fhir.patient import patient, searchset
 from exchange.member_match import fingerprints, queries
 from exchange.member_match.request import parse
-from exchange.member_match.response import parameters, refusal
-from exchange.member_match.service import MatchContext, Requester, member_match
+from exchange.member_match.result import Requester
+from exchange.member_match.service import MatchContext, member_match
 from security.principal import Principal, Scope
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
@@ -53,7 +53,7 @@ def metadata(request: Request) -> JSONResponse:
 )
 async def member_match_operation(
     request: Request, principal: Annotated[Principal, require(Scope.MEMBER_MATCH)]
-) -> JSONResponse:
+) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ACCEPTED_TYPES:
         issue = Issue("Content-Type", f"send {FHIR_JSON} (got {content_type or 'none'})", "not-supported")
@@ -71,13 +71,9 @@ async def member_match_operation(
         member_match, ctx, parsed, requester, correlation_id(request), fingerprints.body(raw)
     )
     headers = {"X-Decision-ID": result.decision_id}
-    if result.member_key is not None:
-        answer = parameters(result.member_key, settings.member_identifier_system, settings.hrex_version)
-        return fhir(answer, 200, headers)
-    status, outcome = refusal(result)
     if result.retry_after_s:
         headers["Retry-After"] = str(result.retry_after_s)
-    return fhir(outcome, status, headers)
+    return Response(result.body, status_code=result.status, media_type=FHIR_JSON, headers=headers)
 
 
 def _member_key(identifier: str, system: str) -> str | None:

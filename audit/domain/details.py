@@ -52,6 +52,10 @@ DETAIL_KEYS: dict[str, DetailKind] = {
     "records_moved": DetailKind.COUNT,
     "members_after": DetailKind.COUNT,
     "error_class": DetailKind.CODE,
+    # $member-match decisions
+    "candidates": DetailKind.COUNT,
+    "match_outcome": DetailKind.CODE,
+    "consent_policy": DetailKind.CODE,
 }
 
 MAX_DETAILS = 16

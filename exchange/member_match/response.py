@@ -3,10 +3,11 @@ version expects, or the reason it cannot name one (for an OperationOutcome)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from exchange.member_match.request import V2_0203
-from exchange.member_match.service import MatchResult
+from exchange.member_match.result import MatchResult
 
 HREX_TEMP = "http://hl7.org/fhir/us/davinci-hrex/CodeSystem/hrex-temp"
 REASON_SYSTEM = "urn:payer-exchange:reason"
@@ -47,3 +48,12 @@ def refusal(result: MatchResult) -> tuple[int, dict[str, Any]]:
         "diagnostics": f"{text} (reason {result.reason}; decision {result.decision_id})",
     }
     return status, {"resourceType": "OperationOutcome", "issue": [issue]}
+
+
+def render(result: MatchResult, system: str, version: str) -> tuple[int, bytes]:
+    """The HTTP status and the exact bytes of the answer (hashed into the audit event)."""
+    if result.member_key is not None:
+        status, body = 200, parameters(result.member_key, system, version)
+    else:
+        status, body = refusal(result)
+    return status, json.dumps(body, separators=(",", ":")).encode()

@@ -8,7 +8,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,23 +16,17 @@ from exchange.domain import brute_force
 from exchange.domain.consent import ConsentVerdict, OrgId, evaluate
 from exchange.domain.identity import IdentityDecision, Outcome, Policy, decide
 from exchange.fhir.errors import FhirInputError, Issue
-from exchange.member_match import fingerprints
+from exchange.member_match import fingerprints, recording
 from exchange.member_match.engine import IdentityEngine, Scored
 from exchange.member_match.request import CoverageFacts, MemberMatchRequest
+from exchange.member_match.response import render
+from exchange.member_match.result import MatchResult, Requester
 from graph.store import GraphStore
 from matching.canonical.validation import CanonicalRecord
 from matching.realtime.features import features as realtime_features
 
 EXPLAINED_CANDIDATES = 5
 _ID_OTHER = re.compile("[^A-Za-z0-9]")
-
-
-@dataclass(frozen=True)
-class Requester:
-    partner_id: str
-    client_id: str
-    actor: str
-    organization_identifiers: tuple[OrgId, ...]
 
 
 @dataclass(frozen=True)
@@ -45,17 +39,7 @@ class MatchConfig:
     requires_consent: bool
     can_filter_sensitive: bool
     hrex_version: str
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    decision_id: str
-    outcome: str  # an identity Outcome, or consent_refused, or refused (brute force)
-    reason: str
-    member_key: str | None = None  # set only when the answer may name the member
-    consent_policy: str | None = None
-    retry_after_s: int = 0
-    refusals: tuple[str, ...] = field(default_factory=tuple)
+    identifier_system: str  # of the member identifiers we answer with
 
 
 @dataclass
@@ -147,15 +131,14 @@ def member_match(
     previous = [brute_force.Attempt(datetime.fromisoformat(a["at"]), a["coverage_fingerprint"]) for a in attempts]
     verdict = brute_force.check(previous, coverage_fp, now, config.brute_force)
     if not verdict.allowed:
-        result = MatchResult(decision_id, "refused", "too_many_card_variants", retry_after_s=verdict.retry_after_s)
-        _record(ctx, record, result, None, None, None)
-        return result
+        return _finish(ctx, record, MatchResult(decision_id, "refused", "too_many_card_variants",
+                                                retry_after_s=verdict.retry_after_s), None)  # fmt: skip
 
     payors = set(request.coverage_to_match.payors)
     if payors and not payors & set(config.our_identifiers):
-        result = MatchResult(decision_id, Outcome.NO_MATCH.value, "coverage_payor_not_this_payer")
-        _record(ctx, record, result, None, None, None)
-        return result
+        return _finish(
+            ctx, record, MatchResult(decision_id, Outcome.NO_MATCH.value, "coverage_payor_not_this_payer"), None
+        )
 
     rows = ctx.engine.candidates(ctx.store, feats, card_ids)
     scored = ctx.engine.score(feats, rows, card_ids)
@@ -165,26 +148,18 @@ def member_match(
     record["match_weight"] = identity.match_weight
     record["record_id"] = identity.record_id
     if identity.outcome is not Outcome.UNIQUE_MATCH:
-        result = MatchResult(decision_id, identity.outcome.value, identity.reason)
-        _record(ctx, record, result, None, None, None)
-        return result
+        return _finish(ctx, record, MatchResult(decision_id, identity.outcome.value, identity.reason), None)
 
     consent = _consent(ctx, request, requester, now.date())
     if not consent.honoured:
-        result = MatchResult(decision_id, "consent_refused", consent.reason or "consent_refused",
-                             refusals=tuple(r.value for r in consent.refusals))  # fmt: skip
-        _record(ctx, record, result, identity.member_key, None, None)
-        return result
-    result = MatchResult(decision_id, Outcome.UNIQUE_MATCH.value, identity.reason, identity.member_key, consent.policy)
-    _record(
-        ctx,
-        record,
-        result,
-        identity.member_key,
-        _coverage_props(request, requester),
-        _consent_props(request, consent, requester, decision_id),
+        refused = MatchResult(decision_id, "consent_refused", consent.reason or "consent_refused",
+                              refusals=tuple(r.value for r in consent.refusals))  # fmt: skip
+        return _finish(ctx, record, refused, identity.member_key)
+    matched = MatchResult(decision_id, Outcome.UNIQUE_MATCH.value, identity.reason, identity.member_key, consent.policy)
+    kept = recording.Kept(
+        recording.coverage_props(request, requester), recording.consent_props(request, consent, requester, decision_id)
     )
-    return result
+    return _finish(ctx, record, matched, identity.member_key, kept)
 
 
 def _consent(ctx: MatchContext, request: MemberMatchRequest, requester: Requester, today: date) -> ConsentVerdict:
@@ -196,56 +171,15 @@ def _consent(ctx: MatchContext, request: MemberMatchRequest, requester: Requeste
     )  # fmt: skip
 
 
-def _coverage_props(request: MemberMatchRequest, requester: Requester) -> dict[str, Any] | None:
-    link = request.coverage_to_link
-    if link is None:
-        return None
-    system, value = link.identifier or ("", link.member_ids[0] if link.member_ids else link.subscriber_id or "")
-    return {
-        "coverage_key": f"{requester.partner_id}|{system}|{value}",
-        "partner_id": requester.partner_id,
-        "identifier_system": system,
-        "identifier_value": value,
-        "subscriber_id": link.subscriber_id,
-        "payors": [f"{s}|{v}" for s, v in link.payors],
-        "group": link.group,
-        "period_start": link.period_start,
-        "period_end": link.period_end,
-    }
-
-
-def _consent_props(
-    request: MemberMatchRequest, verdict: ConsentVerdict, requester: Requester, decision_id: str
-) -> dict[str, Any] | None:
-    terms = request.consent
-    if terms is None:
-        return None
-    return {
-        "consent_id": decision_id,
-        "partner_id": requester.partner_id,
-        "policy": verdict.policy,
-        "period_start": terms.period_start.isoformat() if terms.period_start else None,
-        "period_end": terms.period_end.isoformat() if terms.period_end else None,
-        "sources": [f"{s}|{v}" for s, v in terms.sources],
-        "recipients": [f"{s}|{v}" for s, v in terms.recipients],
-    }
-
-
-def _record(
+def _finish(
     ctx: MatchContext,
     record: dict[str, Any],
     result: MatchResult,
     member_key: str | None,
-    coverage: dict[str, Any] | None,
-    consent: dict[str, Any] | None,
-) -> None:
-    decision = {
-        **record,
-        "outcome": result.outcome,
-        "reason": result.reason,
-        "refusals": list(result.refusals),
-        "member_key": member_key,
-    }
-    decision = {k: v for k, v in decision.items() if v is not None}
-    params = {"decision": decision, "member_key": member_key, "coverage": coverage, "consent": consent}
-    ctx.store.in_write_transaction(lambda tx: tx.run("exchange/record_match_decision", params))
+    kept: recording.Kept | None = None,
+) -> MatchResult:
+    """Render the answer, then record the decision and its audit event in one transaction."""
+    status, body = render(result, ctx.config.identifier_system, ctx.config.hrex_version)
+    answered = replace(result, status=status, body=body)
+    recording.record_decision(ctx.store, record, answered, member_key, kept or recording.Kept())
+    return answered

@@ -35,6 +35,7 @@ def match_config(settings: Settings, model: ModelFile) -> MatchConfig:
         requires_consent=settings.member_match_requires_consent,
         can_filter_sensitive=settings.sensitive_data_filtering,
         hrex_version=settings.hrex_version,
+        identifier_system=settings.member_identifier_system,
     )
 
 

@@ -5,6 +5,7 @@ resolves a returned identifier, brute force (429), and the steward's explanation
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from audit.search import Criteria
+from audit.service import search_events
 from exchange.member_match.service import MatchContext
 from exchange.member_match.setup import match_context
 from graph.loading import load_run
@@ -176,12 +179,21 @@ def test_the_capability_statement_declares_member_match(servers: dict[str, Serve
 
 
 def test_the_official_1_0_0_example_matches_and_its_identifier_resolves_to_one_patient(
-    servers: dict[str, Server], tokens: dict[str, str], in_consent_period: None
+    servers: dict[str, Server], tokens: dict[str, str], in_consent_period: None, graph: GraphStore
 ) -> None:
+    """Also audited: one event in the decision's transaction, with hashes of what was sent and answered."""
     server = servers["1.0.0"]
     response = post(server, official(), tokens["new"], {"X-Correlation-ID": "corr-official-0001"})
     assert response.status_code == 200, response.text
     assert response.headers["X-Correlation-ID"] == "corr-official-0001"
+    events = search_events(graph, Criteria(correlation_id="corr-official-0001")).events
+    assert [(e["action"], e["outcome"], e["reason_code"]) for e in events] == [
+        ("member_match.decide", "success", "MATCHED")
+    ]
+    sent = json.dumps(official()).encode()
+    assert events[0]["request_sha256"] == hashlib.sha256(sent).hexdigest()
+    assert events[0]["response_sha256"] == hashlib.sha256(response.content).hexdigest()
+    assert events[0]["member_keys"] == [response.json()["parameter"][0]["valueIdentifier"]["value"]]
     out = response.json()
     assert [p["name"] for p in out["parameter"]] == ["MemberIdentifier"]  # STU1 allows only this one
     identifier = out["parameter"][0]["valueIdentifier"]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from exchange.member_match.response import parameters, refusal
-from exchange.member_match.service import MatchResult
+from exchange.member_match.result import MatchResult
 
 HL7 = Path(__file__).resolve().parents[2] / "fixtures" / "hl7"
 
