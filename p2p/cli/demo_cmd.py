@@ -3,11 +3,14 @@
 Today: start Neo4j, generate three payers' populations with known truth, validate and
 normalise them, train a matching model (thresholds chosen for 0.999 precision on the
 truth) and publish it, match every record, load the identity graph, run the cluster
-quality checks, and print what happened and where to look next.
+quality checks, serve payer-a's API and answer the generator's payer switches away from
+payer-a (``$member-match`` from payer-b and payer-c, with tokens and consents), and print
+what happened and where to look next.
 """
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +27,7 @@ from matching.linkage import jobs
 from matching.linkage.registry import ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.cli.common import console, friendly_errors, settings
+from p2p.cli.demo_exchange import ExchangeFigures, payer_a_settings, run_switches
 from synthetic import GeneratorConfig, HistoryScope, generate
 
 
@@ -31,6 +35,7 @@ from synthetic import GeneratorConfig, HistoryScope, generate
 def demo(
     members: Annotated[int, typer.Option(min=500, help="Persons in the generated population.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Generator seed (same seed, same data).")] = 42,
+    switches: Annotated[int, typer.Option(min=0, help="Payer-switch $member-match requests to answer.")] = 300,
 ) -> None:
     """Run the main job end to end and print a summary."""
     cfg = settings()
@@ -63,13 +68,26 @@ def demo(
         states = store.read("steward/review_queue", {"limit": 3})
         sample = store.read("identity/demo_member_sample", {})
         routing = routing_decision(store, sample[0]["member_key"]) if sample else None
+    figures = None
+    if switches:
+        exchange_settings = payer_a_settings(cfg, root, free_port())
+        with graph_store(cfg) as store, console.status(f"Answering {switches} payer switches away from payer-a…"):
+            figures = run_switches(store, exchange_settings, population, switches)
     _summary(trained, summary, report, quality.disputes_opened, version, cfg.bolt_uri, time.monotonic() - began)
+    if figures is not None:
+        _exchange_summary(figures)
     if states:
         console.print(f"Top of the steward queue: link {states[0]['link_id']} ({states[0]['state']})")
     if routing is not None:
         verdict = "routable" if routing.routable else f"held ({', '.join(r.value for r in routing.reasons)})"
         console.print(f"Routing check for member {routing.asked_for}: {verdict}")
     _next_steps(run_dir, population)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _summary(
@@ -98,6 +116,20 @@ def _summary(
     table.add_row("quality disputes opened", str(disputes))
     table.add_row("wall time", f"{seconds:.0f}s")
     console.print(table)
+
+
+def _exchange_summary(figures: ExchangeFigures) -> None:
+    table = Table(
+        "answer", "requests", title="$member-match: payer-a answering payer-b and payer-c", title_justify="left"
+    )
+    for outcome, count in sorted(figures.outcomes.items(), key=lambda kv: -kv[1]):
+        table.add_row(outcome, f"{count:,}")
+    table.add_row("latency p95 (sequential, one process)", f"{figures.p95_ms:.0f} ms")
+    console.print(table)
+    if figures.example_decision:
+        console.print(f"  why a member was matched:  p2p token issue --role steward --name you, then GET "
+                      f"/steward/decisions/{figures.example_decision}?format=html on `p2p serve`")  # fmt: skip
+        console.print(f"  its audit trail:           p2p audit search --correlation-id {figures.example_correlation}")
 
 
 def _next_steps(run_dir: Path, population: Path) -> None:
