@@ -14,6 +14,8 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink.internals.comparison_creator import ComparisonCreator
 
+from matching.linkage import labels
+
 # Jaro-Winkler 0.92 accepts one typo in names of 6+ letters ("katherine"/"katharine" 0.96)
 # while keeping different short names apart ("john"/"joan" 0.88).
 NAME_TYPO_JW = 0.92
@@ -21,6 +23,15 @@ NAME_TYPO_JW = 0.92
 NAME_LOOSE_JW = 0.80
 # Street names: one or two typos in a typical street name.
 STREET_JW = 0.88
+
+
+# Custom SQL of the levels added for the auto-confirm guard. Real-time scoring maps each such
+# constant to a Python predicate, so keep them few and named.
+# Bob and Robert: one name is among the other's variants (itself plus the formal names it is
+# a nickname of). Jon and Jack only share a formal name (John): twins are named like that.
+FIRST_NAME_NICKNAME_OF_OTHER = (
+    "list_contains(first_name_variants_r, first_name_norm_l) OR list_contains(first_name_variants_l, first_name_norm_r)"
+)
 
 
 @dataclass(frozen=True)
@@ -36,9 +47,12 @@ def _first_name() -> ComparisonCreator:
         output_column_name="first_name",
         comparison_levels=[
             cll.NullLevel("first_name_norm"),
-            cll.ExactMatchLevel("first_name_norm").configure(tf_adjustment_column="first_name_norm"),
-            cll.ArrayIntersectLevel("first_name_variants").configure(label_for_charts="Nickname of the same name"),
-            cll.JaroWinklerLevel("first_name_norm", NAME_TYPO_JW),
+            cll.ExactMatchLevel("first_name_norm").configure(
+                tf_adjustment_column="first_name_norm", label_for_charts=labels.FIRST_NAME_EXACT
+            ),
+            cll.CustomLevel(FIRST_NAME_NICKNAME_OF_OTHER, label_for_charts=labels.FIRST_NAME_NICKNAME),
+            cll.ArrayIntersectLevel("first_name_variants").configure(label_for_charts=labels.FIRST_NAME_RELATED),
+            cll.JaroWinklerLevel("first_name_norm", NAME_TYPO_JW).configure(label_for_charts=labels.FIRST_NAME_TYPO),
             cll.ArrayIntersectLevel("first_name_dm").configure(label_for_charts="Sounds alike (double metaphone)"),
             cll.JaroWinklerLevel("first_name_norm", NAME_LOOSE_JW),
             cll.ElseLevel(),
@@ -74,10 +88,10 @@ def _dob() -> ComparisonCreator:
         output_column_name="dob",
         comparison_levels=[
             cll.NullLevel("dob"),
-            cll.ExactMatchLevel("dob").configure(tf_adjustment_column="dob"),
-            cll.CustomLevel(_DOB_TRANSPOSED, label_for_charts="Day and month transposed"),
+            cll.ExactMatchLevel("dob").configure(tf_adjustment_column="dob", label_for_charts=labels.DOB_EXACT),
+            cll.CustomLevel(_DOB_TRANSPOSED, label_for_charts=labels.DOB_TRANSPOSED),
             # one keyed digit wrong or two adjacent digits swapped
-            cll.DamerauLevenshteinLevel("dob", 1),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts=labels.DOB_ONE_DIGIT),
             cll.CustomLevel("substr(dob_l, 1, 7) = substr(dob_r, 1, 7)", label_for_charts="Same year and month"),
             cll.CustomLevel("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", label_for_charts="Same year"),
             cll.ElseLevel(),
@@ -156,13 +170,16 @@ def _zip() -> ComparisonCreator:
     )
 
 
-def _exact_or_close(column: str, output: str, distance: int, close_label: str) -> Callable[[], ComparisonCreator]:
+def _exact_or_close(
+    column: str, output: str, distance: int, close_label: str, exact_label: str | None = None
+) -> Callable[[], ComparisonCreator]:
     def build() -> ComparisonCreator:
+        exact = cll.ExactMatchLevel(column).configure(tf_adjustment_column=column)
         return cl.CustomComparison(
             output_column_name=output,
             comparison_levels=[
                 cll.NullLevel(column),
-                cll.ExactMatchLevel(column).configure(tf_adjustment_column=column),
+                exact.configure(label_for_charts=exact_label) if exact_label else exact,
                 cll.DamerauLevenshteinLevel(column, distance).configure(label_for_charts=close_label),
                 cll.ElseLevel(),
             ],
@@ -188,9 +205,9 @@ def _ssn() -> ComparisonCreator:
         output_column_name="ssn",
         comparison_levels=[
             cll.NullLevel("ssn_last4"),
-            cll.CustomLevel("length(ssn_l) = 9 AND ssn_l = ssn_r", label_for_charts="Same full SSN"),
+            cll.CustomLevel("length(ssn_l) = 9 AND ssn_l = ssn_r", label_for_charts=labels.SSN_SAME_FULL),
             cll.CustomLevel("length(ssn_l) = 9 AND length(ssn_r) = 9", label_for_charts="Different full SSN"),
-            cll.ExactMatchLevel("ssn_last4"),
+            cll.ExactMatchLevel("ssn_last4").configure(label_for_charts=labels.SSN_SAME_LAST4),
             cll.ElseLevel(),
         ],
     )
@@ -216,7 +233,7 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec(
         "member_id",
         frozenset({"member_id_norm"}),
-        _exact_or_close("member_id_norm", "member_id", 1, "One character off"),
+        _exact_or_close("member_id_norm", "member_id", 1, "One character off", labels.MEMBER_ID_EXACT),
     ),
     ComparisonSpec(
         "subscriber_id",
