@@ -9,10 +9,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
 from graph.loading import load_run
 from graph.stewardship import link_history
 from graph.store import GraphStore
+from p2p.cli.main import app
 from tests.integration.graph.conftest import RECORDS, pair
 
 pytestmark = pytest.mark.integration
@@ -44,3 +46,8 @@ def test_a_held_pair_is_a_candidate_whose_first_event_names_the_guards_reason(
     assert held["auto_confirm_blockers"] == "POSSIBLE_TWIN"
     confirmed = json.loads(link_history(store, links["r1|r2"][0])["events"][0]["evidence"])
     assert confirmed["auto_confirm_blockers"] is None
+
+    shown = CliRunner().invoke(app, ["steward", "history", links["r4|r5"][0]])
+    assert shown.exit_code == 0, shown.output
+    assert "held for review by the auto-confirm guard: POSSIBLE_TWIN" in shown.output
+    assert "auto-confirm guard" not in CliRunner().invoke(app, ["steward", "history", links["r1|r2"][0]]).output
