@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from matching.linkage.guard import GUARD_FEATURES, auto_confirm_blockers
+from matching.linkage.guard import GUARD_FEATURES, auto_confirm_blockers, missing_labels
 
 BLOCKERS_COLUMN = "auto_confirm_blockers"  # reason codes joined by ",", NULL when none
 _SEPARATOR = ","
@@ -53,6 +53,11 @@ def guard_table(
     Splink output ``frame``: a table of key columns ``k0, k1, ...`` plus ``BLOCKERS_COLUMN``,
     and the (frame column, key column) pairs to join it back on."""
     by_comparison = level_labels(splink_model)
+    missing = missing_labels({name: levels.values() for name, levels in by_comparison.items()})
+    if missing:
+        raise ValueError(
+            f"the model was trained before the auto-confirm guard (its levels lack {missing[0]!r}); retrain it"
+        )
     present = set(con.sql(f"SELECT * FROM {frame} LIMIT 0").columns)
     names = [n for n in by_comparison if f"gamma_{n}" in present]
     features = [f for f in GUARD_FEATURES if {f"{f}_l", f"{f}_r"} <= present]

@@ -25,7 +25,7 @@ model JSON; a comparison the model lacks is simply absent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Final
 
 from matching.linkage import labels
@@ -34,6 +34,15 @@ POSSIBLE_TWIN: Final = "POSSIBLE_TWIN"
 # The record features the guard reads besides the levels.
 GUARD_FEATURES: Final = ("payer_id",)
 
+# The labels the guard reads, by comparison: a model whose comparison lacks one of them was
+# trained before the guard (its levels are named otherwise) and must be retrained.
+LABELS_READ: Final = {
+    "first_name": frozenset({labels.FIRST_NAME_EXACT, labels.FIRST_NAME_NICKNAME, labels.FIRST_NAME_RELATED,
+                             labels.FIRST_NAME_TYPO}),
+    "dob": frozenset({labels.DOB_EXACT, labels.DOB_TRANSPOSED, labels.DOB_ONE_DIGIT}),
+    "ssn": frozenset({labels.SSN_SAME_FULL, labels.SSN_SAME_LAST4}),
+    "member_id": frozenset({labels.MEMBER_ID_EXACT}),
+}  # fmt: skip
 _SAME_BIRTHDAY = frozenset({labels.DOB_EXACT, labels.DOB_TRANSPOSED, labels.DOB_ONE_DIGIT})
 _FIRST_NAME_IDENTIFIES = frozenset({labels.FIRST_NAME_EXACT, labels.FIRST_NAME_TYPO, labels.FIRST_NAME_NICKNAME})
 _SSN_AGREES = frozenset({labels.SSN_SAME_FULL, labels.SSN_SAME_LAST4})
@@ -60,3 +69,13 @@ def _personal_identifier_agrees(levels: Mapping[str, str], left: Mapping[str, An
     # Member ids are only unique within a payer (and twins on one policy differ in them).
     same_payer = left.get("payer_id") is not None and left.get("payer_id") == right.get("payer_id")
     return same_payer and levels.get("member_id") == labels.MEMBER_ID_EXACT
+
+
+def missing_labels(labels_by_comparison: Mapping[str, Collection[str]]) -> list[str]:
+    """The labels the guard reads that a model's comparisons lack (empty: the guard knows it)."""
+    return sorted(
+        label
+        for name, wanted in LABELS_READ.items()
+        if name in labels_by_comparison
+        for label in wanted - set(labels_by_comparison[name])
+    )

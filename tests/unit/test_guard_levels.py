@@ -90,3 +90,14 @@ def test_scored_pairs_get_the_guards_reason_codes_by_their_levels_and_payers() -
         " ORDER BY 1"
     )
     assert [split_codes(code) for _, code in found.fetchall()] == [[POSSIBLE_TWIN], [], [], [POSSIBLE_TWIN]]
+
+
+def test_a_model_trained_before_the_guard_is_refused_rather_than_holding_every_pair() -> None:
+    old = comparison("first_name").as_dict()
+    for level in old["comparison_levels"]:
+        if level["label_for_charts"] == labels.FIRST_NAME_EXACT:
+            level["label_for_charts"] = "Exact match on first_name_norm"  # Splink's own label, before the guard
+    con = duckdb.connect()
+    con.register("frame", pa.table({"gamma_first_name": [6]}))
+    with pytest.raises(ValueError, match="retrain"):
+        guard_table(con, "frame", {"comparisons": [old]})
