@@ -17,6 +17,7 @@ from graph.cypher import CypherLibrary
 from graph.driver import create_driver
 from graph.store import GraphStore
 from matching.linkage.registry import RegistryError
+from matching.realtime.levels import UnsupportedLevel
 from p2p.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def _member_match(settings: Settings, store: GraphStore) -> MatchContext | None:
     """The real-time identity engine, or None (and $member-match answers 503) without a model."""
     try:
         return match_context(settings, store)
-    except RegistryError as exc:
+    except (RegistryError, UnsupportedLevel) as exc:
         log.warning("$member-match is unavailable: %s", exc)
         return None
 

@@ -149,7 +149,8 @@ def _link_row(
         "match_weight": scored["match_weight"], "match_probability": scored["match_probability"],
         "contributions": json.dumps(contributions, sort_keys=True), "blocking_rule": scored.get("blocking_rule"),
         "must_not_link": scored.get("must_not_link"),
-        "evidence": json.dumps({"run_id": run_id, "match_weight": scored["match_weight"]}),
+        "evidence": json.dumps({"run_id": run_id, "match_weight": scored["match_weight"],
+                                "auto_confirm_blockers": scored.get("auto_confirm_blockers")}),
     }  # fmt: skip
 
 

@@ -7,7 +7,7 @@ does not agree with the record, or a member whose identity is still under review
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -41,6 +41,7 @@ class Candidate:
     levels: Mapping[str, str]  # comparison -> level label
     coverage_id_agrees: bool  # member id or subscriber id agrees (exactly or one character off)
     must_not_link: str | None = None  # the rule by which this record is another person than the one asked for
+    blockers: tuple[str, ...] = ()  # why the model may not auto-confirm this pair (e.g. POSSIBLE_TWIN)
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,7 @@ class IdentityDecision:
     ranked: tuple[Candidate, ...] = field(default_factory=tuple)  # best first, one per member
 
 
-Blockers = Callable[[Mapping[str, str]], list[str]]
-
-
-def _no_blockers(_levels: Mapping[str, str]) -> list[str]:
-    return []
-
-
-def decide(candidates: Sequence[Candidate], policy: Policy, blockers: Blockers = _no_blockers) -> IdentityDecision:
+def decide(candidates: Sequence[Candidate], policy: Policy) -> IdentityDecision:
     best: dict[str, Candidate] = {}
     for c in candidates:
         key = c.member_key or f"record:{c.record_id}"
@@ -106,8 +100,8 @@ def decide(candidates: Sequence[Candidate], policy: Policy, blockers: Blockers =
         return answer(Outcome.NEEDS_REVIEW, Reason.CLOSE_SECOND)
     if policy.require_coverage_id and not top.coverage_id_agrees:
         return answer(Outcome.NEEDS_REVIEW, Reason.COVERAGE_ID_DISAGREES)
-    if blocked := blockers(top.levels):
-        return answer(Outcome.NEEDS_REVIEW, blocked[0])
+    if top.blockers:
+        return answer(Outcome.NEEDS_REVIEW, top.blockers[0])
     if top.member_held or top.member_key is None:
         return answer(Outcome.NEEDS_REVIEW, Reason.MEMBER_HELD)
     return answer(Outcome.UNIQUE_MATCH, Reason.MATCHED)

@@ -12,6 +12,7 @@ from typing import Any
 from exchange.domain.identity import Candidate
 from graph.store import GraphStore
 from matching.linkage.constraints import broken_rule
+from matching.linkage.guard import auto_confirm_blockers
 from matching.linkage.registry import ModelFile, ModelRegistry
 from matching.realtime.scorer import CompiledModel, PairScore
 from matching.realtime.term_frequencies import ColumnFrequencies, TermFrequencies
@@ -100,6 +101,7 @@ class IdentityEngine:
                 levels=score.levels(),
                 coverage_id_agrees=ids_agree(card_ids, record),
                 must_not_link=broken_rule(features, record, self.columns),
+                blockers=tuple(auto_confirm_blockers(score.levels(), features, record)),
             )
             scored.append(Scored(candidate, score))
         return scored

@@ -88,6 +88,7 @@ def _explanation(scored: list[Scored], decision: IdentityDecision) -> list[dict[
                 "member_held": candidate.member_held,
                 "coverage_id_agrees": candidate.coverage_id_agrees,
                 "must_not_link": candidate.must_not_link,
+                "blockers": list(candidate.blockers),
                 "match_weight": round(score.match_weight, 6),
                 "match_probability": score.match_probability,
                 "contributions": [

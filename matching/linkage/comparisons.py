@@ -16,6 +16,7 @@ import splink.comparison_library as cl
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from matching.linkage import labels
 from matching.similarity import jaro_winkler
 
 # Jaro-Winkler 0.92 accepts one typo in names of 6+ letters ("katherine"/"katharine" 0.96)
@@ -58,6 +59,15 @@ def _missing_either(column: str) -> Callable[[Features, Features], bool]:
     return lambda x, y: x.get(column) is None or y.get(column) is None
 
 
+# Custom SQL of the levels added for the auto-confirm guard. Real-time scoring maps each such
+# constant to a Python predicate, so keep them few and named.
+# Bob and Robert: one name is among the other's variants (itself plus the formal names it is
+# a nickname of). Jon and Jack only share a formal name (John): twins are named like that.
+FIRST_NAME_NICKNAME_OF_OTHER = (
+    "list_contains(first_name_variants_r, first_name_norm_l) OR list_contains(first_name_variants_l, first_name_norm_r)"
+)
+
+
 @dataclass(frozen=True)
 class ComparisonSpec:
     name: str
@@ -66,14 +76,27 @@ class ComparisonSpec:
     covers: frozenset[str] = frozenset()  # other comparisons this one replaces when chosen
 
 
+def _contains(values: Any, value: Any) -> bool:
+    return values is not None and value is not None and value in values
+
+
+def _nickname_of_other(x: Features, y: Features) -> bool:
+    return _contains(y.get("first_name_variants"), x.get("first_name_norm")) or _contains(
+        x.get("first_name_variants"), y.get("first_name_norm")
+    )
+
+
 def _first_name() -> ComparisonCreator:
     return cl.CustomComparison(
         output_column_name="first_name",
         comparison_levels=[
             cll.NullLevel("first_name_norm"),
-            cll.ExactMatchLevel("first_name_norm").configure(tf_adjustment_column="first_name_norm"),
-            cll.ArrayIntersectLevel("first_name_variants").configure(label_for_charts="Nickname of the same name"),
-            cll.JaroWinklerLevel("first_name_norm", NAME_TYPO_JW),
+            cll.ExactMatchLevel("first_name_norm").configure(
+                tf_adjustment_column="first_name_norm", label_for_charts=labels.FIRST_NAME_EXACT
+            ),
+            _custom(FIRST_NAME_NICKNAME_OF_OTHER, labels.FIRST_NAME_NICKNAME, _nickname_of_other),
+            cll.ArrayIntersectLevel("first_name_variants").configure(label_for_charts=labels.FIRST_NAME_RELATED),
+            cll.JaroWinklerLevel("first_name_norm", NAME_TYPO_JW).configure(label_for_charts=labels.FIRST_NAME_TYPO),
             cll.ArrayIntersectLevel("first_name_dm").configure(label_for_charts="Sounds alike (double metaphone)"),
             cll.JaroWinklerLevel("first_name_norm", NAME_LOOSE_JW),
             cll.ElseLevel(),
@@ -115,10 +138,10 @@ def _dob() -> ComparisonCreator:
         output_column_name="dob",
         comparison_levels=[
             cll.NullLevel("dob"),
-            cll.ExactMatchLevel("dob").configure(tf_adjustment_column="dob"),
+            cll.ExactMatchLevel("dob").configure(tf_adjustment_column="dob", label_for_charts=labels.DOB_EXACT),
             _custom(
                 _DOB_TRANSPOSED,
-                "Day and month transposed",
+                labels.DOB_TRANSPOSED,
                 lambda x, y: (
                     _same_part("dob", 1, 4)(x, y)
                     and _eq(_part(x.get("dob"), 6, 2), _part(y.get("dob"), 9, 2))
@@ -126,7 +149,7 @@ def _dob() -> ComparisonCreator:
                 ),
             ),
             # one keyed digit wrong or two adjacent digits swapped
-            cll.DamerauLevenshteinLevel("dob", 1),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts=labels.DOB_ONE_DIGIT),
             _custom("substr(dob_l, 1, 7) = substr(dob_r, 1, 7)", "Same year and month", _same_part("dob", 1, 7)),
             _custom("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", "Same year", _same_part("dob", 1, 4)),
             cll.ElseLevel(),
@@ -231,13 +254,16 @@ def _zip() -> ComparisonCreator:
     )
 
 
-def _exact_or_close(column: str, output: str, distance: int, close_label: str) -> Callable[[], ComparisonCreator]:
+def _exact_or_close(
+    column: str, output: str, distance: int, close_label: str, exact_label: str | None = None
+) -> Callable[[], ComparisonCreator]:
     def build() -> ComparisonCreator:
+        exact = cll.ExactMatchLevel(column).configure(tf_adjustment_column=column)
         return cl.CustomComparison(
             output_column_name=output,
             comparison_levels=[
                 cll.NullLevel(column),
-                cll.ExactMatchLevel(column).configure(tf_adjustment_column=column),
+                exact.configure(label_for_charts=exact_label) if exact_label else exact,
                 cll.DamerauLevenshteinLevel(column, distance).configure(label_for_charts=close_label),
                 cll.ElseLevel(),
             ],
@@ -270,7 +296,7 @@ def _ssn() -> ComparisonCreator:
             cll.NullLevel("ssn_last4"),
             _custom(
                 "length(ssn_l) = 9 AND ssn_l = ssn_r",
-                "Same full SSN",
+                labels.SSN_SAME_FULL,
                 lambda x, y: _full_ssn(x) and _eq(x.get("ssn"), y.get("ssn")),
             ),
             _custom(
@@ -278,7 +304,7 @@ def _ssn() -> ComparisonCreator:
                 "Different full SSN",
                 lambda x, y: _full_ssn(x) and _full_ssn(y),
             ),
-            cll.ExactMatchLevel("ssn_last4"),
+            cll.ExactMatchLevel("ssn_last4").configure(label_for_charts=labels.SSN_SAME_LAST4),
             cll.ElseLevel(),
         ],
     )
@@ -304,7 +330,7 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec(
         "member_id",
         frozenset({"member_id_norm"}),
-        _exact_or_close("member_id_norm", "member_id", 1, "One character off"),
+        _exact_or_close("member_id_norm", "member_id", 1, "One character off", labels.MEMBER_ID_EXACT),
     ),
     ComparisonSpec(
         "subscriber_id",

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from matching.linkage.comparisons import Predicate, custom_predicates
+from matching.linkage.guard import missing_labels
 from matching.linkage.registry import ModelFile
 from matching.linkage.splink_adapter import LevelWeights, model_weights
-from matching.realtime.levels import predicate_for
+from matching.realtime.levels import UnsupportedLevel, predicate_for
 from matching.realtime.term_frequencies import TermFrequencies
 
 Features = Mapping[str, Any]
@@ -95,6 +96,10 @@ class CompiledModel:
             Comparison(c["name"], tuple(_level(level, custom) for level in c["levels"])) for c in comparisons
         )
         self.tf_columns = sorted({lv.tf_column for c in self.comparisons for lv in c.levels if lv.tf_column})
+        if missing := missing_labels({c.name: [lv.label for lv in c.levels] for c in self.comparisons}):
+            raise UnsupportedLevel(
+                f"model {self.version} was trained before the auto-confirm guard (no level {missing[0]!r}); retrain it"
+            )
 
     def score(self, left: Features, right: Features, frequencies: TermFrequencies) -> PairScore:
         weight = self.prior_weight

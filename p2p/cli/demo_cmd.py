@@ -106,7 +106,11 @@ def _summary(
     wrong = figures.get("wrong_auto_confirmed_by_kind", {})
     table.add_row("wrong links to twins / relatives", f"{wrong.get('twins', 0)} / {wrong.get('same_family', 0)}")
     table.add_row("records matched", f"{getattr(run, 'records', 0):,}")
-    table.add_row("links confirmed / for review", f"{getattr(run, 'confirm', 0):,} / {getattr(run, 'review', 0):,}")
+    table.add_row(
+        "links confirmed / for review",
+        f"{getattr(run, 'confirm', 0):,} / {getattr(run, 'review', 0):,}"
+        f" ({getattr(run, 'held_by_guard', 0):,} held by the auto-confirm guard)",
+    )
     if getattr(report, "already_loaded", False):
         table.add_row("graph load", "already loaded (idempotent: nothing changed)")
     else:

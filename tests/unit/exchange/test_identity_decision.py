@@ -63,8 +63,8 @@ def test_records_a_must_not_link_rule_separates_neither_match_nor_compete() -> N
 
 
 def test_a_blocked_pair_needs_review_with_the_blockers_reason() -> None:
-    d = decide([cand("r1", "M1", 30)], POLICY, blockers=lambda levels: ["NICKNAME_ONLY_TWIN_RISK"])
-    assert (d.outcome, d.reason) == (Outcome.NEEDS_REVIEW, "NICKNAME_ONLY_TWIN_RISK")
+    d = decide([cand("r1", "M1", 30, blockers=("POSSIBLE_TWIN",))], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NEEDS_REVIEW, "POSSIBLE_TWIN")
 
 
 def test_the_explanation_ranks_one_candidate_per_member_best_first() -> None:
