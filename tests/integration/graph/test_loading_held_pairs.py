@@ -25,7 +25,7 @@ def write_run(folder: Path, pairs: list[dict[str, object]]) -> Path:
     folder.mkdir()
     pq.write_table(pa.Table.from_pylist(RECORDS), folder / "records.parquet")
     pq.write_table(pa.Table.from_pylist(pairs), folder / "pairs.parquet")
-    (folder / "run.json").write_text(json.dumps({"run_id": "held", "model_version": "model-held"}))
+    (folder / "run.json").write_text(json.dumps({"run_id": "held", "model_version": "model-held-1"}))
     return folder
 
 
