@@ -6,9 +6,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from exchange.domain.brute_force import Attempt
 from exchange.domain.identity import Candidate
 from graph.store import GraphStore
 from matching.linkage.constraints import broken_rule
@@ -23,6 +25,24 @@ CANDIDATE_LIMIT = 200  # more records than this for one person's keys means the 
 # below it a column is scored with the model's average u (no term-frequency adjustment).
 MIN_TF_POPULATION = 1_000
 ID_COMPARISONS = ("member_id", "subscriber_id")
+
+
+@dataclass(frozen=True)
+class Attempts:
+    """Whose earlier attempts to look up: one partner, one demographic fingerprint, since when."""
+
+    fingerprint: str
+    partner_id: str
+    since: datetime
+
+    def params(self) -> dict[str, Any]:
+        return {"fingerprint": self.fingerprint, "partner_id": self.partner_id, "since": self.since.isoformat()}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    attempts: list[Attempt]
+    candidates: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -68,10 +88,12 @@ class IdentityEngine:
             self._frequencies = fresh
         return fresh
 
-    def candidates(
-        self, store: GraphStore, features: Mapping[str, Any], card_ids: Sequence[str]
-    ) -> list[dict[str, Any]]:
+    def lookup(
+        self, store: GraphStore, features: Mapping[str, Any], card_ids: Sequence[str], attempts_of: Attempts
+    ) -> Lookup:
+        """The partner's recent attempts for these demographics and our candidate records, in one query."""
         params = {
+            **attempts_of.params(),
             "payer_ids": self.payer_ids,
             "ids": list(card_ids),
             "dob": features.get("dob"),
@@ -83,7 +105,11 @@ class IdentityEngine:
             "email": features.get("email"),
             "limit": CANDIDATE_LIMIT,
         }
-        return store.read("exchange/member_match_candidates", params)
+        row = store.read("exchange/member_match_candidates", params)[0]
+        attempts = [
+            Attempt(datetime.fromisoformat(a["at"]), a["coverage_fingerprint"]) for a in row["attempts"] if a["at"]
+        ]
+        return Lookup(attempts, row["candidates"])
 
     def score(
         self, features: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], card_ids: Sequence[str]

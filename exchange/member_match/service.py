@@ -17,7 +17,7 @@ from exchange.domain.consent import ConsentVerdict, OrgId, evaluate
 from exchange.domain.identity import IdentityDecision, Outcome, Policy, decide
 from exchange.fhir.errors import FhirInputError, Issue
 from exchange.member_match import fingerprints, recording
-from exchange.member_match.engine import IdentityEngine, Scored
+from exchange.member_match.engine import Attempts, IdentityEngine, Scored
 from exchange.member_match.request import CoverageFacts, MemberMatchRequest
 from exchange.member_match.response import render
 from exchange.member_match.result import MatchResult, Requester
@@ -124,13 +124,9 @@ def member_match(
         "hrex_version": config.hrex_version,
     }
 
-    since = (now - config.brute_force.window).isoformat()
-    attempts = ctx.store.read(
-        "exchange/recent_match_attempts",
-        {"fingerprint": demographics_fp, "partner_id": requester.partner_id, "since": since},
-    )
-    previous = [brute_force.Attempt(datetime.fromisoformat(a["at"]), a["coverage_fingerprint"]) for a in attempts]
-    verdict = brute_force.check(previous, coverage_fp, now, config.brute_force)
+    attempts_of = Attempts(demographics_fp, requester.partner_id, now - config.brute_force.window)
+    found = ctx.engine.lookup(ctx.store, feats, card_ids, attempts_of)
+    verdict = brute_force.check(found.attempts, coverage_fp, now, config.brute_force)
     if not verdict.allowed:
         return _finish(ctx, record, MatchResult(decision_id, "refused", "too_many_card_variants",
                                                 retry_after_s=verdict.retry_after_s), None)  # fmt: skip
@@ -141,8 +137,7 @@ def member_match(
             ctx, record, MatchResult(decision_id, Outcome.NO_MATCH.value, "coverage_payor_not_this_payer"), None
         )
 
-    rows = ctx.engine.candidates(ctx.store, feats, card_ids)
-    scored = ctx.engine.score(feats, rows, card_ids)
+    scored = ctx.engine.score(feats, found.candidates, card_ids)
     identity = decide([s.candidate for s in scored], config.policy)
     record["candidates_json"] = json.dumps(_explanation(scored, identity))
     record["candidate_count"] = len(scored)

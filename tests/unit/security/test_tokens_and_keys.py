@@ -83,3 +83,15 @@ def test_jwks_url_allowlist_is_comma_separated_and_https_only_in_prod(monkeypatc
     monkeypatch.setenv("P2P_AUTH_JWKS_URL_ALLOWLIST", "https://")
     with pytest.raises(ConfigurationError, match="with a host"):
         load_settings()
+
+
+def test_a_token_verified_before_is_still_refused_once_it_expires() -> None:
+    tokens = AccessTokens(KEY, "payer-exchange", skew_s=0)
+    token = tokens.issue(PARTNER, 1)[0]
+    assert tokens.verify(token).subject == PARTNER.subject  # verified, then remembered
+    assert tokens.verify(token).subject == PARTNER.subject
+    time.sleep(1.2)
+    with pytest.raises(InvalidAccessToken, match="expired"):
+        tokens.verify(token)
+    with pytest.raises(InvalidAccessToken):
+        tokens.verify(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))  # another text is checked afresh
