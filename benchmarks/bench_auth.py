@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,16 +32,11 @@ from security.token_service import ASSERTION_TYPE, GRANT_TYPE
 from security.tokens import AccessTokens, person_principal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from p2p.ports import free_port
 from tests.support.partners import RegisteredPartner, assertion_for, new_key, public_jwks
 
 APPROVAL = Approval("operator:bench", "BENCH")
 SCOPE = "system/Patient.member-match"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def timed(n: int, call: Callable[[], httpx.Response]) -> list[float]:

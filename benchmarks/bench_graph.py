@@ -8,7 +8,6 @@ Usage: python benchmarks/bench_graph.py [--members 680000] [--new 10000] [--heap
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import tempfile
 import time
@@ -22,15 +21,10 @@ from graph.schema import apply_schema
 from matching.linkage import jobs
 from matching.linkage.registry import ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.ports import free_port
 from p2p.settings import load_settings
 from services.incremental import match_incremental
 from synthetic import GeneratorConfig, HistoryScope, generate
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def relationships(store) -> int:  # type: ignore[no-untyped-def]

@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from graph.schema import apply_schema
 from matching.linkage import jobs
 from matching.linkage.registry import ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.ports import free_port
 from p2p.settings import load_settings
 from security import partners, registry
 from security.domain.lifecycle import PartnerStatus
@@ -52,12 +52,6 @@ from tests.support.partners import RegisteredPartner, assertion_for, new_key, pu
 PAYER = "payer-a"
 APPROVAL = Approval("operator:bench", "BENCH")
 SCOPES = "system/Patient.member-match system/Patient.read"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def build(workdir: Path, members: int, env: dict[str, str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -14,13 +13,8 @@ from graph import server
 from graph.schema import apply_schema
 from graph.store import GraphStore
 from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.ports import free_port
 from p2p.settings import load_settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -10,7 +10,6 @@ what happened and where to look next.
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +27,7 @@ from matching.linkage.registry import ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.cli.common import console, friendly_errors, settings
 from p2p.cli.demo_exchange import ExchangeFigures, payer_a_settings, run_switches
+from p2p.ports import free_port
 from synthetic import GeneratorConfig, HistoryScope, generate
 
 
@@ -82,12 +82,6 @@ def demo(
         verdict = "routable" if routing.routable else f"held ({', '.join(r.value for r in routing.reasons)})"
         console.print(f"Routing check for member {routing.asked_for}: {verdict}")
     _next_steps(run_dir, population)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _summary(
