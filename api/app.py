@@ -9,15 +9,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import correlation, errors
-from api.routers import auth, decisions, fhir, steward
+from api.background import every
+from api.routers import audit, auth, decisions, fhir, steward
 from api.security import install_security
+from audit.checkpointing import checkpoint_if_due
 from exchange.member_match.service import MatchContext
-from exchange.member_match.setup import match_context, start_refresher
+from exchange.member_match.setup import match_context
 from graph.cypher import CypherLibrary
 from graph.driver import create_driver
 from graph.store import GraphStore
 from matching.linkage.registry import RegistryError
 from matching.realtime.levels import UnsupportedLevel
+from p2p.bootstrap import audit_keys
 from p2p.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,16 +45,17 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
             driver, settings.neo4j_database, CypherLibrary(settings.cypher_dir), settings.neo4j_query_timeout_s
         )
         app.state.store = store
-        app.state.member_match = member_match or _member_match(settings, store)
-        stop = (
-            start_refresher(app.state.member_match, settings.term_frequency_refresh_s)
-            if app.state.member_match
-            else None
-        )
+        engine = app.state.member_match = member_match or _member_match(settings, store)
+        stops = []
+        if engine is not None:
+            refresh = settings.term_frequency_refresh_s
+            stops.append(every(refresh, "tf-refresh", lambda: engine.engine.refresh_frequencies(store)))
+        keys, interval = audit_keys(settings), settings.audit_checkpoint_interval_s
+        stops.append(every(min(interval, 60.0), "audit-checkpoint", lambda: checkpoint_if_due(store, keys, interval)))
         try:
             yield
         finally:
-            if stop:
+            for stop in stops:
                 stop()
             driver.close()
 
@@ -69,4 +73,5 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     app.include_router(fhir.router)
     app.include_router(steward.router)
     app.include_router(decisions.router)
+    app.include_router(audit.router)
     return app

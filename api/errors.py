@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from audit.errors import AuditKeyError, LedgerError, SearchError
 from exchange.fhir.errors import FhirInputError
 from graph.domain.links import IllegalTransition
 from graph.errors import GraphError
@@ -44,6 +45,20 @@ def install(app: FastAPI) -> None:
         headers = {"Retry-After": "30"} if exc.status == 503 else None
         body = {"resourceType": "OperationOutcome", "issue": issues}
         return JSONResponse(body, status_code=exc.status, media_type=FHIR_JSON, headers=headers)
+
+    @app.exception_handler(AuditKeyError)
+    async def audit_key(_request: Request, exc: AuditKeyError) -> JSONResponse:
+        return operation_outcome(404, "not-found", str(exc), reason_code="audit_key_missing")
+
+    @app.exception_handler(SearchError)
+    async def audit_search(_request: Request, exc: SearchError) -> JSONResponse:
+        return operation_outcome(400, "invalid", str(exc))
+
+    @app.exception_handler(LedgerError)
+    async def ledger_busy(_request: Request, exc: LedgerError) -> JSONResponse:
+        response = operation_outcome(503, "transient", str(exc), reason_code="ledger_head_moved")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

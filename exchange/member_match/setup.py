@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 from exchange.domain import brute_force
@@ -14,8 +11,6 @@ from exchange.member_match.service import MatchConfig, MatchContext
 from graph.store import GraphStore
 from matching.linkage.registry import ModelFile
 from p2p.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def match_config(settings: Settings, model: ModelFile) -> MatchConfig:
@@ -45,25 +40,3 @@ def match_context(settings: Settings, store: GraphStore, model: ModelFile | None
     engine = IdentityEngine(model, [settings.payer_id])
     engine.refresh_frequencies(store)
     return MatchContext(store, engine, match_config(settings, model))
-
-
-def start_refresher(ctx: MatchContext, every_s: float) -> Callable[[], None]:
-    """Refresh the term frequencies in the background every ``every_s``; returns a stop function.
-    A failed refresh keeps the previous frequencies and is logged without data."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.wait(every_s):
-            try:
-                ctx.engine.refresh_frequencies(ctx.store)
-            except Exception as exc:  # keep serving with the last snapshot
-                log.warning("term frequency refresh failed: %s", type(exc).__name__)
-
-    thread = threading.Thread(target=loop, name="tf-refresh", daemon=True)
-    thread.start()
-
-    def stop_refresher() -> None:
-        stop.set()
-        thread.join(timeout=5)
-
-    return stop_refresher
