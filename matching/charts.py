@@ -90,3 +90,47 @@ def waterfall_chart(prior: float, steps: list[tuple[str, float]], title: str = "
             "tooltip": [{"field": "step", "type": "nominal"}, {"field": "weight", "type": "quantitative"}],
         },
     }
+
+
+def bar_chart(rows: list[dict[str, Any]], category: str, value: str, *, title: str = "") -> dict[str, Any]:
+    """A Vega-Lite horizontal bar chart, categories in the order of ``rows``."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": 480,
+        "data": {"values": rows},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {"field": category, "type": "nominal", "sort": [str(r[category]) for r in rows], "title": None},
+            "x": {"field": value, "type": "quantitative", "title": value},
+        },
+    }
+
+
+def mime_bundle(spec: dict[str, Any]) -> dict[str, Any]:
+    """A spec as a Jupyter MIME bundle: ``IPython.display.display(mime_bundle(spec), raw=True)``
+    draws it inline (JupyterLab renders Vega-Lite itself, no network needed)."""
+    return {"application/vnd.vegalite.v5+json": spec, "text/plain": f"<chart: {spec.get('title') or 'Vega-Lite'}>"}
+
+
+def match_weights_chart(
+    rows: list[dict[str, Any]], title: str = "Match weight of each comparison level"
+) -> dict[str, Any]:
+    """Splink's match weights chart from ``matching.linkage.inspection.m_u_rows``: one bar per
+    level, grouped by comparison, negative weights in red."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "data": {"values": rows},
+        "facet": {"row": {"field": "comparison", "type": "nominal", "sort": None, "title": None}},
+        "resolve": {"scale": {"y": "independent"}},
+        "spec": {
+            "width": 420,
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "y": {"field": "level", "type": "nominal", "sort": None, "title": None},
+                "x": {"field": "match_weight", "type": "quantitative", "title": "match weight (bits)"},
+                "color": {"condition": {"test": "datum.match_weight < 0", "value": "#c0392b"}, "value": "#2e86c1"},
+            },
+        },
+    }
