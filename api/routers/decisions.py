@@ -7,13 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from security.principal import Principal, Scope
 
 from api.auth import require
 from api.deps import Store
 from exchange.fhir.errors import FhirInputError, Issue
 from exchange.member_match import queries
 from matching.charts import html_page, waterfall_chart
+from security.principal import Principal, Scope
 
 router = APIRouter(prefix="/steward", tags=["steward"])
 Steward = Annotated[Principal, require(Scope.STEWARD)]
