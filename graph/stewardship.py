@@ -14,7 +14,7 @@ from typing import Any
 
 from graph.domain.links import DecidedBy, LinkState, Transition, transition
 from graph.domain.routing import OpenLink, RoutingDecision, decide_routing
-from graph.loading import recluster
+from graph.members import recluster
 from graph.store import GraphStore
 from graph.transitions import apply_transitions
 

@@ -1,0 +1,108 @@
+"""What a matching run writes, as rows for the Cypher batches (and the bulk importer):
+record versions with their content hash, links with provenance, must-not-link pairs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from graph.domain.links import DecidedBy, LinkState
+from graph.domain.runs import ExistingLink, RunPlan, pair_key, plan_run
+
+BATCH = 5_000
+# Raw values kept for stewards plus the normalised features real-time scoring needs.
+# The full SSN is never stored: only its last four digits.
+EXCLUDED_PROPERTIES = frozenset({"ssn", "_row"})
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    run_id: str
+    already_loaded: bool
+    records: int = 0
+    links_created: int = 0
+    transitions: int = 0
+    kept: int = 0
+    members: int = 0
+    members_changed: int = 0
+
+
+def batches(rows: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def record_rows(records: pa.Table) -> list[dict[str, Any]]:
+    """Each record's stored properties (nulls left out) and its content hash, a column at a
+    time: the same JSON text as ``content_hash`` of the row, built without a dict per column."""
+    names = sorted(n for n in records.column_names if n not in EXCLUDED_PROPERTIES)
+    encode = json.JSONEncoder(default=str).encode  # keys already sorted: same text as sort_keys=True
+    rows = []
+    for values in zip(*(records.column(n).to_pylist() for n in names), strict=True):
+        props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+        digest = hashlib.sha256(encode(props).encode()).hexdigest()
+        props["content_hash"] = digest
+        rows.append(
+            {"record_key": f"{props['record_id']}#{digest[:12]}", "record_id": props["record_id"], "props": props}
+        )
+    return rows
+
+
+def link_id_for(run_id: str, pair: tuple[str, str]) -> str:
+    return hashlib.sha256(f"{run_id}|{pair[0]}|{pair[1]}".encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class PlannedLinks:
+    plan: RunPlan
+    creates: list[dict[str, Any]]  # rows of identity/create_links
+    never: list[dict[str, Any]]  # rows of identity/record_must_not_link
+
+
+def plan_links(
+    run_id: str, model_version: str, pairs: list[dict[str, Any]], existing: list[ExistingLink]
+) -> PlannedLinks:
+    """The run's decisions met with the links already there: links to create, transitions,
+    and the must-not-link pairs to keep."""
+    by_pair = {pair_key(p["left_record_id"], p["right_record_id"]): p for p in pairs}
+    decisions = {k: p["decision"] for k, p in by_pair.items() if p["decision"] in ("confirm", "review")}
+    actor = f"model:{model_version}"  # actors name the model; evidence names the run
+    plan = plan_run(actor, decisions, existing)
+    creates = [
+        _link_row(run_id, actor, new.pair, new.state, new.reason, new.supersedes, by_pair[new.pair])
+        for new in plan.create
+    ]
+    never = [
+        {"left": p["left_record_id"], "right": p["right_record_id"], "rule": p["must_not_link"],
+         "match_weight": p["match_weight"]}
+        for p in pairs if p["must_not_link"]
+    ]  # fmt: skip
+    return PlannedLinks(plan, creates, never)
+
+
+def _link_row(
+    run_id: str,
+    actor: str,
+    pair: tuple[str, str],
+    state: LinkState,
+    reason: str,
+    supersedes: str | None,
+    scored: dict[str, Any],
+) -> dict[str, Any]:
+    contributions = {k: v for k, v in scored.items() if k.startswith(("mw_", "gamma_")) and v is not None}
+    return {
+        "link_id": link_id_for(run_id, pair), "pair_key": f"{pair[0]}|{pair[1]}",
+        "left": pair[0], "right": pair[1], "state": state.value, "decided_by": DecidedBy.MODEL.value,
+        "actor": actor, "reason": reason, "supersedes": supersedes,
+        "match_weight": scored["match_weight"], "match_probability": scored["match_probability"],
+        "contributions": json.dumps(contributions, sort_keys=True), "blocking_rule": scored.get("blocking_rule"),
+        "must_not_link": scored.get("must_not_link"),
+        "evidence": json.dumps({"run_id": run_id, "match_weight": scored["match_weight"]}),
+    }  # fmt: skip
