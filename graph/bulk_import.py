@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,14 +57,27 @@ class BulkImporter:
         return True
 
     @contextmanager
-    def workspace(self) -> Iterator[Path]:
-        """A folder for the CSV files, beside the server's data (removed afterwards)."""
-        self.settings.neo4j_home.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="import-", dir=self.settings.neo4j_home))
+    def offline(self, store: GraphStore, progress: Progress) -> Iterator[Offline]:
+        """The server stops in the background while the caller writes the files into
+        ``offline.folder``; whatever happens, it is started again on the way out (and the
+        schema's indexes built and online once an import went through)."""
+        settings = self.settings
+        settings.neo4j_home.mkdir(parents=True, exist_ok=True)
+        stopping = threading.Thread(target=server.stop, args=(settings,), name="neo4j-stop")
+        stopping.start()
+        offline = Offline(self, Path(tempfile.mkdtemp(prefix="import-", dir=settings.neo4j_home)), stopping)
         try:
-            yield folder
+            yield offline
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            stopping.join()
+            shutil.rmtree(offline.folder, ignore_errors=True)
+            server.start(settings)
+            store.forget_bookmarks()
+        progress("server started", 1, 1)
+        if offline.imported:
+            create_schema_objects(store)
+            store.write("admin/await_indexes", {"timeout_s": INDEX_WAIT_S})
+            progress("indexes", 1, 1)
 
     def command(self, files: ImportFiles) -> list[str]:
         settings = self.settings
@@ -75,28 +89,28 @@ class BulkImporter:
             settings.neo4j_database, *files.arguments(),  # the database first: --nodes takes every file after it
         ]  # fmt: skip
 
-    def run(self, store: GraphStore, files: ImportFiles, progress: Progress) -> None:
-        """Stop the server, import, start it again; then the schema's indexes, populated."""
-        settings = self.settings
-        server.stop(settings)
+
+@dataclass
+class Offline:
+    importer: BulkImporter
+    folder: Path
+    stopping: threading.Thread
+    imported: bool = False
+
+    def run_import(self, files: ImportFiles, progress: Progress) -> None:
+        self.stopping.join()
         progress("server stopped", 1, 1)
-        try:
-            done = subprocess.run(
-                self.command(files), env={**os.environ, "NEO4J_HOME": str(settings.neo4j_home)},
-                capture_output=True, text=True, check=False, cwd=files.folder,
-            )  # fmt: skip
-            progress("import", 1, 1)
-        finally:
-            server.start(settings)
-            store.forget_bookmarks()
-        progress("server started", 1, 1)
+        settings = self.importer.settings
+        done = subprocess.run(
+            self.importer.command(files), env={**os.environ, "NEO4J_HOME": str(settings.neo4j_home)},
+            capture_output=True, text=True, check=False, cwd=self.folder,
+        )  # fmt: skip
         if done.returncode != 0:
             raise Neo4jServerError(
                 f"the Neo4j import failed (exit {done.returncode}): {_cause(done.stderr + done.stdout)}"
             )
-        create_schema_objects(store)
-        store.write("admin/await_indexes", {"timeout_s": INDEX_WAIT_S})
-        progress("indexes", 1, 1)
+        self.imported = True
+        progress("import", 1, 1)
 
 
 def _cause(output: str) -> str:

@@ -29,6 +29,8 @@ def header_type(column: pa.ChunkedArray) -> str:
         joined = pc.binary_join(column, "")
         if pc.any(pc.match_substring(joined, ARRAY_DELIMITER)).as_py():
             raise UnsupportedImport("a list value contains the array separator")
+        if pc.any(pc.equal(pc.list_value_length(column), 0)).as_py():
+            raise UnsupportedImport("an empty list (Bolt stores it, the CSV import cannot tell it from no value)")
         return ":string[]"
     if kind in _TYPES:
         return _TYPES[kind]

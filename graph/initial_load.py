@@ -9,6 +9,7 @@ test_initial_import.py holds the two paths to that.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +34,13 @@ IN_MEMBER_HEADER = [":START_ID(SourceRecord)", ":END_ID(Member)", "since:datetim
 RUN_HEADER = ["run_id:ID(MatchRun)", "model_version", "records:long", "pairs:long", "started_at:datetime", "status"]
 
 
+@dataclass(frozen=True)
+class Written:
+    links_planned: int
+    members: int
+    memberships: int
+
+
 def import_run(
     store: GraphStore,
     importer: BulkImporter,
@@ -41,19 +49,43 @@ def import_run(
     pairs: list[dict[str, Any]],
     progress: Progress,
 ) -> LoadReport:
-    run_id, model_version = meta["run_id"], meta["model_version"]
+    run_id = meta["run_id"]
     now = datetime.now(UTC).isoformat()
+    applied = store.read("admin/applied_migrations")
+    with importer.offline(store, progress) as offline:
+        files = ImportFiles(offline.folder)
+        written = _write_files(files, meta, records, pairs, now, progress)
+        _run_and_schema(files, meta, records.num_rows, len(pairs), applied, now)
+        offline.run_import(files, progress)
+    store.write(
+        "identity/run_finish",
+        {"run_id": run_id, "links_created": written.links_planned, "transitions": 0, "members": written.members},
+    )
+    return LoadReport(
+        run_id, False, records.num_rows, written.links_planned, 0, 0, written.members, written.memberships
+    )
+
+
+def _write_files(
+    files: ImportFiles,
+    meta: dict[str, Any],
+    records: pa.Table,
+    pairs: list[dict[str, Any]],
+    now: str,
+    progress: Progress,
+) -> Written:
+    """The run planned against an empty graph: every decided pair a new link, members from
+    its confirmed links and must-not-link pairs, as ``recluster`` would read them back."""
+    run_id, model_version = meta["run_id"], meta["model_version"]
     rows = record_rows(records)
-    progress("record rows", 1, 1)
     ids = {r["record_id"] for r in rows}
     planned = plan_links(run_id, model_version, pairs, [])
-    links = [c for c in planned.creates if c["left"] in ids and c["right"] in ids]
+    links = [c for c in planned.creates if c["left"] in ids and c["right"] in ids]  # as MATCH skips the others
     firsts: dict[tuple[str, str], dict[str, Any]] = {}
     for n in planned.never:  # MERGE keeps the first row of a pair
         if n["left"] in ids and n["right"] in ids:
             firsts.setdefault((n["left"], n["right"]), n)
     never = list(firsts.values())
-    actor, reason = f"model:{model_version}", f"matching run {run_id}"
     edges = [
         edge
         for link in links
@@ -61,31 +93,20 @@ def import_run(
         for edge in _both_ways(link["left"], link["right"], link["match_weight"])
     ]
     must_not = [p for n in never for p in ((n["left"], n["right"]), (n["right"], n["left"]))]
-    progress("links planned", 1, 1)
     member_of = cluster(sorted(ids), edges, must_not_link=must_not).cluster_of
-    progress("members", 1, 1)
-
-    with importer.workspace() as folder:
-        files = ImportFiles(folder)
-        _records(files, records, rows, run_id, now)
-        _links(files, links, run_id, model_version, now)
-        _members(files, member_of, actor, reason, now)
-        files.add(
-            "relationships", "MUST_NOT_LINK",
-            pa.table({"left": [n["left"] for n in never], "right": [n["right"] for n in never],
-                      "rule": [n["rule"] for n in never], "run_id": [run_id] * len(never),
-                      "match_weight": pa.array([n["match_weight"] for n in never], pa.float64())}),
-            [":START_ID(SourceRecord)", ":END_ID(SourceRecord)", "rule", "run_id", "match_weight:double"],
-        )  # fmt: skip
-        _run_and_schema(files, store, meta, records.num_rows, len(pairs), now)
-        progress("files", 1, 1)
-        importer.run(store, files, progress)
-    members = len(set(member_of.values()))
-    store.write(
-        "identity/run_finish",
-        {"run_id": run_id, "links_created": len(planned.creates), "transitions": 0, "members": members},
-    )
-    return LoadReport(run_id, False, len(rows), len(planned.creates), 0, 0, members, len(member_of))
+    progress("planned", 1, 1)
+    _records(files, records, rows, run_id, now)
+    _links(files, links, run_id, model_version, now)
+    _members(files, member_of, f"model:{model_version}", f"matching run {run_id}", now)
+    files.add(
+        "relationships", "MUST_NOT_LINK",
+        pa.table({"left": [n["left"] for n in never], "right": [n["right"] for n in never],
+                  "rule": [n["rule"] for n in never], "run_id": [run_id] * len(never),
+                  "match_weight": pa.array([n["match_weight"] for n in never], pa.float64())}),
+        [":START_ID(SourceRecord)", ":END_ID(SourceRecord)", "rule", "run_id", "match_weight:double"],
+    )  # fmt: skip
+    progress("files", 1, 1)
+    return Written(len(planned.creates), len(set(member_of.values())), len(member_of))
 
 
 def _both_ways(left: str, right: str, weight: float | None) -> list[Edge]:
@@ -165,7 +186,7 @@ def _members(files: ImportFiles, member_of: dict[str, str], actor: str, reason: 
 
 
 def _run_and_schema(
-    files: ImportFiles, store: GraphStore, meta: dict[str, Any], records: int, pairs: int, now: str
+    files: ImportFiles, meta: dict[str, Any], records: int, pairs: int, applied: list[dict[str, Any]], now: str
 ) -> None:
     """The run as `identity/run_start` records it (run_finish completes it after the import),
     and the schema record, which the import would otherwise wipe."""
@@ -174,7 +195,6 @@ def _run_and_schema(
          "pairs": [pairs], "started_at": [now], "status": ["loading"]}
     )  # fmt: skip
     files.add("nodes", "MatchRun", run, RUN_HEADER)
-    applied = store.read("admin/applied_migrations")
     schema = pa.table(
         {field: pa.array([m[field] for m in applied], STRING) for field in ("name", "checksum", "applied_at")}
     )

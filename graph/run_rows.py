@@ -20,6 +20,9 @@ BATCH = 5_000
 EXCLUDED_PROPERTIES = frozenset({"ssn", "_row"})
 
 Progress = Callable[[str, int, int], None]
+# json.dumps's text, without its per-call set-up; callers put keys in sorted order themselves.
+_ENCODE = json.JSONEncoder().encode
+_ENCODE_ANY = json.JSONEncoder(default=str).encode
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,10 @@ def record_rows(records: pa.Table) -> list[dict[str, Any]]:
     """Each record's stored properties (nulls left out) and its content hash, a column at a
     time: the same JSON text as ``content_hash`` of the row, built without a dict per column."""
     names = sorted(n for n in records.column_names if n not in EXCLUDED_PROPERTIES)
-    encode = json.JSONEncoder(default=str).encode  # keys already sorted: same text as sort_keys=True
     rows = []
     for values in zip(*(records.column(n).to_pylist() for n in names), strict=True):
         props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
-        digest = hashlib.sha256(encode(props).encode()).hexdigest()
+        digest = hashlib.sha256(_ENCODE_ANY(props).encode()).hexdigest()
         props["content_hash"] = digest
         rows.append(
             {"record_key": f"{props['record_id']}#{digest[:12]}", "record_id": props["record_id"], "props": props}
@@ -75,8 +77,9 @@ def plan_links(
     decisions = {k: p["decision"] for k, p in by_pair.items() if p["decision"] in ("confirm", "review")}
     actor = f"model:{model_version}"  # actors name the model; evidence names the run
     plan = plan_run(actor, decisions, existing)
+    measures = sorted(k for k in (pairs[0] if pairs else {}) if k.startswith(("mw_", "gamma_")))
     creates = [
-        _link_row(run_id, actor, new.pair, new.state, new.reason, new.supersedes, by_pair[new.pair])
+        _link_row(run_id, actor, new.pair, new.state, new.reason, new.supersedes, by_pair[new.pair], measures)
         for new in plan.create
     ]
     never = [
@@ -95,14 +98,16 @@ def _link_row(
     reason: str,
     supersedes: str | None,
     scored: dict[str, Any],
+    measures: list[str],
 ) -> dict[str, Any]:
-    contributions = {k: v for k, v in scored.items() if k.startswith(("mw_", "gamma_")) and v is not None}
+    """``measures``: the pair's mw_/gamma_ columns, sorted (the contributions JSON keeps that order)."""
+    contributions = {k: scored[k] for k in measures if scored[k] is not None}
     return {
         "link_id": link_id_for(run_id, pair), "pair_key": f"{pair[0]}|{pair[1]}",
         "left": pair[0], "right": pair[1], "state": state.value, "decided_by": DecidedBy.MODEL.value,
         "actor": actor, "reason": reason, "supersedes": supersedes,
         "match_weight": scored["match_weight"], "match_probability": scored["match_probability"],
-        "contributions": json.dumps(contributions, sort_keys=True), "blocking_rule": scored.get("blocking_rule"),
+        "contributions": _ENCODE(contributions), "blocking_rule": scored.get("blocking_rule"),
         "must_not_link": scored.get("must_not_link"),
-        "evidence": json.dumps({"run_id": run_id, "match_weight": scored["match_weight"]}),
+        "evidence": _ENCODE({"run_id": run_id, "match_weight": scored["match_weight"]}),
     }  # fmt: skip

@@ -35,7 +35,11 @@ RETURN labels(n) AS labels, properties(n) AS props, elementId(n) AS id,
 # Lists, an empty string, a record that is in no pair, a pair naming a record the run does
 # not hold, and a must-not-link pair listed twice: the corners where the paths could differ.
 IMPORT_RECORDS = [
-    {**r, "first_name_variants": [r["first_name"].lower(), "x"], "middle_name": "" if r["record_id"] == "r2" else None}
+    {
+        **r,
+        "first_name_variants": [r["first_name"].lower(), "x"],
+        "middle_name": "" if r["record_id"] == "r2" else None,
+    }
     for r in RECORDS
 ]
 FIRST = [
@@ -110,3 +114,11 @@ def test_an_imported_first_run_is_the_graph_bolt_writes(
         ]
         expected = [r.data() for r in store.driver.execute_query(indexes).records]
         assert listed == expected and {r["state"] for r in listed} == {"ONLINE"}
+
+
+def test_a_run_the_import_cannot_write_exactly_goes_over_bolt(empty_local: Settings, make_run: RunMaker) -> None:
+    records = [{**r, "first_name_variants": [] if r["record_id"] == "r6" else ["x"]} for r in RECORDS]
+    with graph_store(empty_local) as store:
+        assert not BulkImporter(empty_local).accepts(
+            store, pq.read_table(make_run("run3", FIRST, records) / "records.parquet")
+        )
