@@ -50,8 +50,12 @@ def create_schema_objects(store: GraphStore) -> None:
     """Run every schema file's statements without recording them (they are ``IF NOT
     EXISTS``): rebuilds the indexes and constraints of a database whose schema record was
     imported with its data, in file order, so a later file's DROP still wins."""
-    for name in store.queries.names(SCHEMA_DIR):
-        _run_statements(store, name)
+    session = store.driver.session(database=store.database, bookmark_manager=store.bookmarks)
+    with session, session.begin_transaction() as tx:  # one transaction: one scan of the store populates them all
+        for name in store.queries.names(SCHEMA_DIR):
+            for statement in store.queries(name).statements():
+                tx.run(statement).consume()
+        tx.commit()
 
 
 def _run_statements(store: GraphStore, name: str) -> None:
