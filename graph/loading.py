@@ -18,7 +18,7 @@ from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink
 from graph.initial_load import import_run
 from graph.members import recluster
-from graph.run_rows import BATCH, LoadReport, Progress, batches, plan_links, record_rows
+from graph.run_rows import WRITE_BATCH, LoadReport, Progress, batches, plan_links, record_rows
 from graph.store import GraphStore
 from graph.transitions import apply_transitions
 
@@ -44,16 +44,16 @@ def load_run(
     )
 
     rows = record_rows(records)
-    for done, batch in enumerate(batches(rows), start=1):
+    for done, batch in enumerate(batches(rows, WRITE_BATCH), start=1):
         store.write("identity/upsert_records", {"rows": list(batch), "run_id": run_id})
-        progress("records", min(done * BATCH, len(rows)), len(rows))
+        progress("records", min(done * WRITE_BATCH, len(rows)), len(rows))
 
     record_ids = [r["record_id"] for r in rows]
     planned = plan_links(run_id, model_version, pairs, _existing_links(store, record_ids, run_id))
     plan, creates, never = planned.plan, planned.creates, planned.never
-    for done, batch in enumerate(batches(creates), start=1):
+    for done, batch in enumerate(batches(creates, WRITE_BATCH), start=1):
         store.write("identity/create_links", {"rows": list(batch), "run_id": run_id, "model_version": model_version})
-        progress("links", min(done * BATCH, len(creates)), len(creates))
+        progress("links", min(done * WRITE_BATCH, len(creates)), len(creates))
     apply_transitions(store, plan.transitions, DecidedBy.MODEL, json.dumps({"run_id": run_id}))
     for batch in batches(never):
         store.write("identity/record_must_not_link", {"rows": list(batch), "run_id": run_id})

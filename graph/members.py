@@ -4,7 +4,7 @@ pairs and steward retirements, recomputed for the records a change touches with 
 from __future__ import annotations
 
 from graph.domain.clustering import Edge, cluster
-from graph.run_rows import BATCH, Progress, batches
+from graph.run_rows import WRITE_BATCH, Progress, batches
 from graph.store import GraphStore
 
 
@@ -63,9 +63,9 @@ def recluster(
     if taken:  # a retired member's key: never revive it
         result = cluster(nodes, edges, must_not_link=never, previous_keys=previous, reserved=frozenset(taken))
     changes = [{"record_id": r, "member_key": k} for r, k in sorted(result.cluster_of.items()) if previous.get(r) != k]
-    for done, batch in enumerate(batches(changes), start=1):
+    for done, batch in enumerate(batches(changes, WRITE_BATCH), start=1):
         store.write("identity/assign_members", {"rows": list(batch), "actor": actor, "reason": reason})
-        progress("members", min(done * BATCH, len(changes)), len(changes))
+        progress("members", min(done * WRITE_BATCH, len(changes)), len(changes))
     emptied = sorted(set(previous.values()) - set(result.cluster_of.values()))
     if emptied:
         store.write("identity/retire_empty_members", {"member_keys": emptied, "actor": actor, "reason": reason})

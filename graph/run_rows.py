@@ -14,7 +14,10 @@ import pyarrow as pa
 from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink, RunPlan, pair_key, plan_run
 
-BATCH = 5_000
+BATCH = 5_000  # rows per read batch and per small write
+# Rows per batch of records, links and memberships: Neo4j spends 20-45 % less CPU on 1,000-row
+# transactions of ~45-property records than on 5,000-row ones (measured at 140,000 records).
+WRITE_BATCH = 1_000
 # Raw values kept for stewards plus the normalised features real-time scoring needs.
 # The full SSN is never stored: only its last four digits.
 EXCLUDED_PROPERTIES = frozenset({"ssn", "_row"})
