@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.import_files import ImportFiles, header_type
 from graph.run_rows import EXCLUDED_PROPERTIES
@@ -22,17 +23,19 @@ IN_MEMBER_HEADER = [":START_ID(SourceRecord)", ":END_ID(Member)", "since:datetim
 RUN_HEADER = ["run_id:ID(MatchRun)", "model_version", "records:long", "pairs:long", "started_at:datetime", "status"]
 
 
-def write_records(files: ImportFiles, records: pa.Table, rows: list[dict[str, Any]], run_id: str, now: str) -> None:
+def write_records(files: ImportFiles, records: pa.Table, hashes: list[str], run_id: str, now: str) -> None:
     kept = records.drop_columns([c for c in EXCLUDED_PROPERTIES if c in records.column_names])
     header = [
         "record_id:ID(SourceRecord)" if name == "record_id" else name + header_type(kept.column(name))
         for name in kept.column_names
     ]
+    digests = pa.chunked_array([pa.array(hashes, STRING)])
+    prefixes = pc.utf8_slice_codeunits(digests, 0, 12)
     extra = {
-        "content_hash": pa.array([r["props"]["content_hash"] for r in rows], STRING),
-        "record_key": pa.array([r["record_key"] for r in rows], STRING),
-        "first_run": pa.repeat(pa.scalar(run_id), len(rows)),
-        "created_at": pa.repeat(pa.scalar(now), len(rows)),
+        "content_hash": digests,
+        "record_key": pc.binary_join_element_wise(kept.column("record_id"), prefixes, "#"),  # as run_rows.record_key
+        "first_run": pa.repeat(pa.scalar(run_id), kept.num_rows),
+        "created_at": pa.repeat(pa.scalar(now), kept.num_rows),
     }
     for name, column in extra.items():
         kept = kept.append_column(name, column)

@@ -20,7 +20,7 @@ from graph.domain.clustering import Edge, cluster
 from graph.domain.links import LinkState
 from graph.import_files import ImportFiles
 from graph.import_tables import write_links, write_members, write_records, write_run_and_schema
-from graph.run_rows import LoadReport, Progress, plan_links, record_rows
+from graph.run_rows import LoadReport, Progress, plan_links, record_hashes
 from graph.store import GraphStore
 
 
@@ -67,8 +67,8 @@ def _write_files(
     """The run planned against an empty graph: every decided pair a new link, members from
     its confirmed links and must-not-link pairs, as ``recluster`` would read them back."""
     run_id, model_version = meta["run_id"], meta["model_version"]
-    rows = record_rows(records)
-    ids = {r["record_id"] for r in rows}
+    hashes = record_hashes(records)
+    ids = set(records.column("record_id").to_pylist())
     planned = plan_links(run_id, model_version, pairs, [])
     links = [c for c in planned.creates if c["left"] in ids and c["right"] in ids]  # as MATCH skips the others
     firsts: dict[tuple[str, str], dict[str, Any]] = {}
@@ -85,7 +85,7 @@ def _write_files(
     must_not = [p for n in never for p in ((n["left"], n["right"]), (n["right"], n["left"]))]
     member_of = cluster(sorted(ids), edges, must_not_link=must_not).cluster_of
     progress("planned", 1, 1)
-    write_records(files, records, rows, run_id, now)
+    write_records(files, records, hashes, run_id, now)
     write_links(files, links, run_id, model_version, now)
     write_members(files, member_of, f"model:{model_version}", f"matching run {run_id}", now)
     files.add(

@@ -45,19 +45,31 @@ def batches(rows: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
         yield rows[start : start + size]
 
 
-def record_rows(records: pa.Table) -> list[dict[str, Any]]:
-    """Each record's stored properties (nulls left out) and its content hash, a column at a
-    time: the same JSON text as ``content_hash`` of the row, built without a dict per column."""
+def _stored_values(records: pa.Table) -> Iterator[dict[str, Any]]:
+    """Each record's stored properties (nulls left out) with its content hash, a column at a
+    time: the hash is of the same JSON text as ``json.dumps(props, sort_keys=True, default=str)``."""
     names = sorted(n for n in records.column_names if n not in EXCLUDED_PROPERTIES)
-    rows = []
     for values in zip(*(records.column(n).to_pylist() for n in names), strict=True):
         props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
-        digest = hashlib.sha256(_ENCODE_ANY(props).encode()).hexdigest()
-        props["content_hash"] = digest
-        rows.append(
-            {"record_key": f"{props['record_id']}#{digest[:12]}", "record_id": props["record_id"], "props": props}
-        )
-    return rows
+        props["content_hash"] = hashlib.sha256(_ENCODE_ANY(props).encode()).hexdigest()
+        yield props
+
+
+def record_key(props: dict[str, Any]) -> str:
+    return f"{props['record_id']}#{props['content_hash'][:12]}"
+
+
+def record_rows(records: pa.Table) -> list[dict[str, Any]]:
+    """Rows of identity/upsert_records."""
+    return [
+        {"record_key": record_key(props), "record_id": props["record_id"], "props": props}
+        for props in _stored_values(records)
+    ]
+
+
+def record_hashes(records: pa.Table) -> list[str]:
+    """The content hash of each record, in table order, without keeping its properties."""
+    return [props["content_hash"] for props in _stored_values(records)]
 
 
 def link_id_for(run_id: str, pair: tuple[str, str]) -> str:
