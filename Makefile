@@ -8,13 +8,14 @@ INSTALLED := $(VENV)/.installed
 NEO4J_LIB := infra/neo4j/target/lib
 JARS := $(NEO4J_LIB)/.fetched
 
-.PHONY: help setup jars neo4j neo4j-stop demo test test-unit test-integration check format bench clean
+.PHONY: help setup jars neo4j neo4j-stop demo test test-unit test-integration fuzz check format bench clean
 
 help:
 	@echo "make demo   set up everything and run the main job (end-to-end demo on a local Neo4j)"
 	@echo "make test   set up everything and run the whole test suite against a real Neo4j"
 	@echo "make check  lint (ruff) and type-check (mypy)"
 	@echo "make bench  run the benchmarks in benchmarks/ (prints figures; not part of CI)"
+	@echo "make fuzz   schemathesis over the OpenAPI document with valid tokens (FUZZ_EXAMPLES per operation, default 200)"
 	@echo "make neo4j / neo4j-stop   start or stop the local Neo4j"
 
 $(INSTALLED): pyproject.toml
@@ -50,6 +51,11 @@ test-unit: setup
 
 test-integration: neo4j
 	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+# Schemathesis over the OpenAPI document with valid partner and steward tokens: no 5xx, responses match the schema.
+# Runs against the test database (wiped per test, like `make test`). The test suite runs the same test with 15 examples.
+fuzz: neo4j
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/e2e/test_api_fuzz.py $(PYTEST_ARGS)
 
 check: setup
 	$(BIN)/ruff check .

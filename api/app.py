@@ -2,29 +2,61 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
-from api.routers import steward
+from api import correlation, errors
+from api.background import every
+from api.routers import audit, auth, decisions, fhir, steward
+from api.security import install_security
+from audit.checkpointing import checkpoint_if_due
+from exchange.member_match.service import MatchContext
+from exchange.member_match.setup import match_context
 from graph.cypher import CypherLibrary
 from graph.driver import create_driver
 from graph.store import GraphStore
+from matching.linkage.registry import RegistryError
+from matching.realtime.levels import UnsupportedLevel
+from p2p.bootstrap import audit_keys
 from p2p.settings import Settings
 
+log = logging.getLogger(__name__)
 
-def create_app(settings: Settings) -> FastAPI:
+
+def _member_match(settings: Settings, store: GraphStore) -> MatchContext | None:
+    """The real-time identity engine, or None (and $member-match answers 503) without a model."""
+    try:
+        return match_context(settings, store)
+    except (RegistryError, UnsupportedLevel) as exc:
+        log.warning("$member-match is unavailable: %s", exc)
+        return None
+
+
+def create_app(settings: Settings, member_match: MatchContext | None = None) -> FastAPI:
+    """``member_match`` replaces the engine built from settings (tests pass their own model)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = create_driver(settings)
-        app.state.store = GraphStore(
+        store = GraphStore(
             driver, settings.neo4j_database, CypherLibrary(settings.cypher_dir), settings.neo4j_query_timeout_s
         )
+        app.state.store = store
+        engine = app.state.member_match = member_match or _member_match(settings, store)
+        stops = []
+        if engine is not None:
+            refresh = settings.term_frequency_refresh_s
+            stops.append(every(refresh, "tf-refresh", lambda: engine.engine.refresh_frequencies(store)))
+        keys, interval = audit_keys(settings), settings.audit_checkpoint_interval_s
+        stops.append(every(min(interval, 60.0), "audit-checkpoint", lambda: checkpoint_if_due(store, keys, interval)))
         try:
             yield
         finally:
+            for stop in stops:
+                stop()
             driver.close()
 
     app = FastAPI(
@@ -33,6 +65,13 @@ def create_app(settings: Settings) -> FastAPI:
         description="Payer-to-payer member exchange (FHIR R4, Da Vinci HRex/PDex) with an auditable identity graph.",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     errors.install(app)
+    install_security(app, settings)
+    correlation.install(app)
+    app.include_router(auth.router)
+    app.include_router(fhir.router)
     app.include_router(steward.router)
+    app.include_router(decisions.router)
+    app.include_router(audit.router)
     return app

@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from audit.errors import AuditKeyError, LedgerError, SearchError
+from exchange.fhir.errors import FhirInputError
 from graph.domain.links import IllegalTransition
 from graph.errors import GraphError
 from graph.stewardship import StewardError
@@ -33,6 +35,30 @@ def install(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
         return operation_outcome(400, "invalid", f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(FhirInputError)
+    async def fhir_input(_request: Request, exc: FhirInputError) -> JSONResponse:
+        issues = [
+            {"severity": "error", "code": i.code, "diagnostics": i.message, "expression": [i.expression]}
+            for i in exc.issues
+        ]
+        headers = {"Retry-After": "30"} if exc.status == 503 else None
+        body = {"resourceType": "OperationOutcome", "issue": issues}
+        return JSONResponse(body, status_code=exc.status, media_type=FHIR_JSON, headers=headers)
+
+    @app.exception_handler(AuditKeyError)
+    async def audit_key(_request: Request, exc: AuditKeyError) -> JSONResponse:
+        return operation_outcome(404, "not-found", str(exc), reason_code="audit_key_missing")
+
+    @app.exception_handler(SearchError)
+    async def audit_search(_request: Request, exc: SearchError) -> JSONResponse:
+        return operation_outcome(400, "invalid", str(exc))
+
+    @app.exception_handler(LedgerError)
+    async def ledger_busy(_request: Request, exc: LedgerError) -> JSONResponse:
+        response = operation_outcome(503, "transient", str(exc), reason_code="ledger_head_moved")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import socket
 import statistics
 import tempfile
 import time
@@ -34,15 +33,10 @@ from graph.store import GraphStore
 from matching.linkage import jobs
 from matching.linkage.registry import ModelFile, ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.ports import free_port
 from p2p.settings import Settings, load_settings
 from services.incremental import match_incremental
 from synthetic import GeneratorConfig, HistoryScope, generate
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def relationships(store: GraphStore) -> int:

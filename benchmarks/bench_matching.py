@@ -41,8 +41,9 @@ if stage == "ours":
     p = predict([records], trained.splink_model, trained.columns, [r.name for r in trained.rules], threshold_weight=0.0)
     out["predict_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    pairs = p.pairs.select(["left_record_id", "right_record_id", "match_weight", "must_not_link"]).to_pylist()
-    edges = [Edge(r["left_record_id"], r["right_record_id"], r["match_weight"]) for r in pairs if r["must_not_link"] is None and r["match_weight"] >= 8]
+    pairs = p.pairs.select(["left_record_id", "right_record_id", "match_weight", "must_not_link", "auto_confirm_blockers"]).to_pylist()
+    edges = [Edge(r["left_record_id"], r["right_record_id"], r["match_weight"]) for r in pairs if r["must_not_link"] is None and r["auto_confirm_blockers"] is None and r["match_weight"] >= 8]
+    out["held_by_guard"] = sum(1 for r in pairs if r["must_not_link"] is None and r["auto_confirm_blockers"] and r["match_weight"] >= 8)
     forbidden = [(r["left_record_id"], r["right_record_id"]) for r in pairs if r["must_not_link"]]
     c = cluster(records.column("record_id").to_pylist(), edges, forbidden)
     out["cluster_s"] = time.perf_counter() - t
@@ -109,6 +110,7 @@ def main() -> None:
     print(
         f"records: {ours['records']:,}  scored pairs kept (weight >= 0): {ours['pairs']:,}  clusters: {ours['clusters']:,}"
     )
+    print(f"pairs at weight >= 8 held for review by the auto-confirm guard (ours): {ours['held_by_guard']:,}")
     print(f"{'':22}{'ours':>10}{'plain splink':>14}")
     for key in ("train_s", "predict_s", "cluster_s", "total_s", "peak_rss_mib"):
         print(f"{key:22}{ours.get(key, float('nan')):>10.1f}{plain.get(key, float('nan')):>14.1f}")

@@ -7,20 +7,14 @@ Usage: python benchmarks/bench_neo4j_start.py [--runs 3]
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from graph import server
+from p2p.ports import free_port
 from p2p.settings import load_settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def rss_mib(pid: int) -> float:

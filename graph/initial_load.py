@@ -20,6 +20,7 @@ from graph.domain.clustering import Edge, cluster
 from graph.domain.links import LinkState
 from graph.import_files import ImportFiles
 from graph.import_tables import write_links, write_members, write_records, write_run_and_schema
+from graph.run_audit import finish_run
 from graph.run_rows import LoadReport, Progress, plan_links, record_hashes
 from graph.store import GraphStore
 
@@ -47,13 +48,11 @@ def import_run(
         written = _write_files(files, meta, records, pairs, now, progress)
         write_run_and_schema(files, meta, records.num_rows, len(pairs), applied, now)
         offline.run_import(files, progress)
-    store.write(
-        "identity/run_finish",
-        {"run_id": run_id, "links_created": written.links_planned, "transitions": 0, "members": written.members},
-    )
-    return LoadReport(
+    report = LoadReport(
         run_id, False, records.num_rows, written.links_planned, 0, 0, written.members, written.memberships
     )
+    finish_run(store, meta["model_version"], report)  # marks the run complete with its audit event, as over Bolt
+    return report
 
 
 def _write_files(

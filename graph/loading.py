@@ -18,6 +18,7 @@ from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink
 from graph.initial_load import import_run
 from graph.members import recluster
+from graph.run_audit import finish_run
 from graph.run_rows import WRITE_BATCH, LoadReport, Progress, batches, plan_links, record_rows
 from graph.store import GraphStore
 from graph.transitions import apply_transitions
@@ -60,11 +61,9 @@ def load_run(
 
     store.write("admin/resample_indexes")
     members, changed = recluster(store, record_ids, f"model:{model_version}", f"matching run {run_id}", progress)
-    store.write(
-        "identity/run_finish",
-        {"run_id": run_id, "links_created": len(creates), "transitions": len(plan.transitions), "members": members},
-    )
-    return LoadReport(run_id, False, len(rows), len(creates), len(plan.transitions), plan.kept, members, changed)
+    report = LoadReport(run_id, False, len(rows), len(creates), len(plan.transitions), plan.kept, members, changed)
+    finish_run(store, model_version, report)  # marks the run complete with its audit event
+    return report
 
 
 def _existing_links(store: GraphStore, record_ids: list[str], run_id: str) -> list[ExistingLink]:

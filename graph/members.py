@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from graph.domain.clustering import Edge, cluster
 from graph.run_rows import WRITE_BATCH, Progress, batches
-from graph.store import GraphStore
+from graph.store import Queries
 
 
-def _component_inputs(store: GraphStore, start: list[str]) -> tuple[list[Edge], list[tuple[str, str]], set[str]]:
+def _component_inputs(store: Queries, start: list[str]) -> tuple[list[Edge], list[tuple[str, str]], set[str]]:
     """Confirmed links and must-not-link pairs of whole components: the records asked for,
     the members they are in, and whatever their confirmed links reach, until nothing new."""
     edges: list[Edge] = []
@@ -36,7 +36,7 @@ def _component_inputs(store: GraphStore, start: list[str]) -> tuple[list[Edge], 
 
 
 def recluster(
-    store: GraphStore, record_ids: list[str], actor: str, reason: str, progress: Progress | None = None
+    store: Queries, record_ids: list[str], actor: str, reason: str, progress: Progress | None = None
 ) -> tuple[int, int]:
     """Recompute the members of these records (and of every member they belong to, so no
     member is cut by looking at part of it) from confirmed links and must-not-link pairs,

@@ -25,8 +25,8 @@ from graph.quality_checks import (
     Thresholds,
     check_members,
 )
+from graph.quality_disputes import open_disputes
 from graph.store import GraphStore
-from graph.transitions import apply_transitions
 
 MEMBER_PAGE = 1_000  # members read per query (a few records and links each)
 
@@ -71,7 +71,8 @@ def run_quality_checks(
         report.disputes += disputes
         report.already_disputed += already
         if not dry_run:
-            report.disputes_opened += apply_transitions(store, disputes, DecidedBy.QUALITY_CHECK)
+            member_of = {f.link_id: f.member_key for f in findings}
+            report.disputes_opened += open_disputes(store, disputes, member_of)
     return report
 
 

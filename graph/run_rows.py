@@ -124,5 +124,6 @@ def _link_row(
         "match_weight": scored["match_weight"], "match_probability": scored["match_probability"],
         "contributions": _ENCODE(contributions), "blocking_rule": scored.get("blocking_rule"),
         "must_not_link": scored.get("must_not_link"),
-        "evidence": _ENCODE({"run_id": run_id, "match_weight": scored["match_weight"]}),
+        "evidence": _ENCODE({"run_id": run_id, "match_weight": scored["match_weight"],
+                             "auto_confirm_blockers": scored.get("auto_confirm_blockers")}),
     }  # fmt: skip

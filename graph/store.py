@@ -8,7 +8,7 @@ timeout.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import neo4j
 import neo4j.time
@@ -29,6 +29,15 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+class Queries(Protocol):
+    """What query-running code needs: a ``GraphStore`` (each call its own transaction) or a
+    ``TxRunner`` (every call inside one open transaction) both fit."""
+
+    def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
 
 class GraphStore:
@@ -101,3 +110,8 @@ class TxRunner:
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         query, given = self._store.query(name, params)
         return [plain(record.data()) for record in self._tx.run(query.text, given)]
+
+    # Reads and writes alike run inside the transaction (a read sees its earlier writes), so
+    # code written against ``Queries`` runs unchanged in one transaction.
+    read = run
+    write = run

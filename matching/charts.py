@@ -63,3 +63,30 @@ def line_chart(
         "mark": {"type": "line", "point": True},
         "encoding": encoding,
     }
+
+
+def waterfall_chart(prior: float, steps: list[tuple[str, float]], title: str = "") -> dict[str, Any]:
+    """A Vega-Lite waterfall of a match weight: the prior, then each comparison's contribution
+    (level weight plus term-frequency adjustment) as a bar from the running total, then the total."""
+    rows = [{"step": "prior", "start": 0.0, "end": prior, "weight": prior}]
+    total = prior
+    for name, weight in steps:
+        rows.append({"step": name, "start": total, "end": total + weight, "weight": weight})
+        total += weight
+    rows.append({"step": "match weight", "start": 0.0, "end": total, "weight": total})
+    order = [r["step"] for r in rows]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": 640,
+        "height": 360,
+        "data": {"values": rows},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "step", "type": "nominal", "sort": order, "title": None},
+            "y": {"field": "start", "type": "quantitative", "title": "match weight (bits)"},
+            "y2": {"field": "end"},
+            "color": {"condition": {"test": "datum.weight < 0", "value": "#c0392b"}, "value": "#2e86c1"},
+            "tooltip": [{"field": "step", "type": "nominal"}, {"field": "weight", "type": "quantitative"}],
+        },
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from audit.keys import AuditKeys
 from graph import server
 from graph.cypher import CypherLibrary
 from graph.driver import create_driver, set_initial_password
@@ -32,3 +33,8 @@ def graph_store(settings: Settings) -> Iterator[GraphStore]:
         )
     finally:
         driver.close()
+
+
+def audit_keys(settings: Settings) -> AuditKeys:
+    """The checkpoint signing key and the trusted public keys, where the settings put them."""
+    return AuditKeys(settings.audit_signing_key_path, settings.audit_public_keys_path)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,6 +77,104 @@ class Settings(BaseSettings):
     cypher_dir: Path = Field(PROJECT_ROOT / "cypher", description="Folder of the .cypher files.")
     data_dir: Path = Field(PROJECT_ROOT / "var", description="Generated data, model registry, reports.")
 
+    # This payer: $member-match answers only with our own members.
+    payer_id: str = Field("payer-a", min_length=1, description="Our payer id, as our source records carry it.")
+    payer_name: str = Field("Payer A", min_length=1, description="Our name, shown in FHIR resources.")
+    payer_identifiers: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://hl7.org/fhir/sid/us-npi|1000000004"],
+        description="Our organisation identifiers as system|value, comma-separated (consent source, payor).",
+    )
+    fhir_base_url: str = Field("http://127.0.0.1:8080/fhir", description="Public base URL of our FHIR endpoints.")
+    hrex_version: Literal["1.0.0", "1.1.0", "1.2.0"] = Field(
+        "1.1.0", description="HRex $member-match rules and output: 1.0.0 (STU1, MB) or 1.1.0/1.2.0 (UMB, MemberId)."
+    )
+    model: str | None = Field(None, description="Model version or file for real-time scoring; default: published.")
+    sensitive_data_filtering: bool = Field(
+        True, description="We can withhold sensitive data, so #regular consent can be honoured."
+    )
+    member_match_requires_consent: bool = Field(True, description="Refuse $member-match without a Consent (422).")
+    member_match_require_coverage_id: bool = Field(
+        True, description="A unique match needs the card's member or subscriber id to agree with our record."
+    )
+    member_match_close_second_bits: float = Field(
+        5.0, ge=0, description="A second member within this many bits of the best makes the answer ambiguous."
+    )
+    member_match_window_s: int = Field(3600, gt=0, description="Brute-force window for one person's demographics.")
+    member_match_max_card_variants: int = Field(
+        3, ge=1, description="Distinct card data allowed for the same demographics in the window (HRex mm-7)."
+    )
+    term_frequency_refresh_s: float = Field(600.0, gt=0, description="How often real-time term frequencies refresh.")
+    fingerprint_key: SecretStr = Field(
+        SecretStr(LOCAL_DEV_PASSWORD), description="HMAC key for demographic fingerprints (no PHI stored in clear)."
+    )
+
+    @field_validator("payer_identifiers", mode="before")
+    @classmethod
+    def _split_identifiers(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and any("|" not in str(v) for v in value):
+            raise ValueError("each identifier must be system|value")
+        return value
+
+    # Partner security (SMART Backend Services tokens, limits, TLS). See README, "Security".
+    auth_issuer: str = Field(
+        "payer-exchange", min_length=1, description="iss and aud of the access tokens this service signs."
+    )
+    auth_token_url: str | None = Field(
+        None,
+        description="Public URL of POST /auth/token (the aud of client assertions); unset: taken from the request.",
+    )
+    auth_signing_key: SecretStr | None = Field(
+        None, description="PEM of the service's EC P-384 signing key; unset: a key generated once in the data dir."
+    )
+    auth_token_ttl_s: int = Field(300, ge=30, le=3600, description="Lifetime of a partner's access token.")
+    auth_user_token_ttl_s: int = Field(
+        900, ge=60, le=28800, description="Default lifetime of a steward's or operator's token (`p2p token issue`)."
+    )
+    auth_clock_skew_s: int = Field(10, ge=0, le=120, description="Clock difference tolerated on assertion times.")
+    auth_key_overlap_s: int = Field(
+        86400, ge=0, description="How long a partner's previous keys stay valid after `p2p partner rotate-key`."
+    )
+    auth_status_cache_s: float = Field(
+        2.0,
+        ge=0,
+        le=10,
+        description="How long a partner's status is cached per process (suspension takes effect after at most this).",
+    )
+    auth_jwks_url_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated URL prefixes partners' JWKS URLs must start with."
+    )
+    auth_jwks_cache_s: float = Field(300.0, ge=0, description="How long a fetched JWKS is cached.")
+    auth_jwks_max_bytes: int = Field(65536, ge=1024, description="Largest JWKS document fetched from a URL.")
+    outbound_connect_timeout_s: float = Field(3.0, gt=0, le=60, description="Connect timeout of every outbound call.")
+    outbound_timeout_s: float = Field(10.0, gt=0, le=300, description="Read/write timeout of every outbound call.")
+    api_max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body accepted (413 beyond).")
+    api_rate_per_s: float = Field(20.0, gt=0, description="Requests per second each caller may sustain (token bucket).")
+    api_rate_burst: int = Field(100, ge=1, description="Requests each caller may send at once (bucket size).")
+    api_max_page_size: int = Field(500, ge=1, description="Cap on any page size a client asks for.")
+    api_ssl_certfile: Path | None = Field(None, description="TLS certificate (PEM) for `p2p serve`; unset: plain HTTP.")
+    api_ssl_keyfile: Path | None = Field(None, description="TLS private key (PEM) for `p2p serve`.")
+    api_ssl_ca_certs: Path | None = Field(None, description="CA bundle of partner client certificates (mutual TLS).")
+    api_ssl_client_cert: Literal["none", "optional", "required"] = Field(
+        "none", description="Mutual TLS: whether `p2p serve` asks partners for a client certificate."
+    )
+
+    # Audit ledger: checkpoint signing keys (never committed) and how often to checkpoint.
+    audit_signing_key: Path | None = Field(
+        None,
+        description="Ed25519 private key (PEM, mode 0600, created on first use) that signs checkpoints. "
+        "Default: <data_dir>/audit/keys/signing-key.pem.",
+    )
+    audit_public_keys_dir: Path | None = Field(
+        None,
+        description="Published public keys, one <key id>.pem each; verification trusts every key here. "
+        "Default: <data_dir>/audit/keys/public.",
+    )
+    audit_checkpoint_interval_s: float = Field(
+        3600.0, gt=0, description="Seconds between signed checkpoints of the chain head (when it has moved)."
+    )
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:
@@ -87,11 +185,48 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with one of {', '.join(schemes)}")
         return value
 
+    @field_validator("auth_jwks_url_allowlist", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("auth_jwks_url_allowlist")
+    @classmethod
+    def _allowlist_entries_name_a_host(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            scheme, sep, rest = entry.partition("://")
+            if scheme not in ("https", "http") or not sep or not rest.split("/", 1)[0]:
+                raise ValueError(f"{entry!r} is not an http(s) URL prefix with a host")
+        return value
+
     @model_validator(mode="after")
     def _no_placeholder_secrets_outside_dev(self) -> Settings:
-        if self.env is Environment.PROD and self.neo4j_password.get_secret_value() in PLACEHOLDER_SECRETS:
-            raise ValueError("P2P_NEO4J_PASSWORD is a placeholder; set a real secret when P2P_ENV=prod")
+        """Every unsafe production setting at once, so one start-up says all there is to fix."""
+        problems = []
+        prod = self.env is Environment.PROD
+        if prod and self.neo4j_password.get_secret_value() in PLACEHOLDER_SECRETS:
+            problems.append("P2P_NEO4J_PASSWORD is a placeholder; set a real secret when P2P_ENV=prod")
+        if prod and self.fingerprint_key.get_secret_value() in PLACEHOLDER_SECRETS:
+            problems.append("P2P_FINGERPRINT_KEY is a placeholder; set a real secret when P2P_ENV=prod")
+        key = self.auth_signing_key
+        if self.env is not Environment.DEV and key is not None and "PRIVATE KEY" not in key.get_secret_value():
+            problems.append("P2P_AUTH_SIGNING_KEY is a placeholder; set a PEM private key outside P2P_ENV=dev")
+        if prod and any(e.startswith("http://") for e in self.auth_jwks_url_allowlist):
+            problems.append("P2P_AUTH_JWKS_URL_ALLOWLIST may only hold https:// prefixes when P2P_ENV=prod")
+        if self.api_ssl_client_cert != "none" and (self.api_ssl_certfile is None or self.api_ssl_ca_certs is None):
+            problems.append("P2P_API_SSL_CLIENT_CERT needs P2P_API_SSL_CERTFILE and P2P_API_SSL_CA_CERTS (mutual TLS)")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def our_identifiers(self) -> tuple[tuple[str, str], ...]:
+        return tuple((system, value) for system, _, value in (i.partition("|") for i in self.payer_identifiers))
+
+    @property
+    def member_identifier_system(self) -> str:
+        """The system of the member identifiers we return (the UMB / MB value)."""
+        return f"{self.fhir_base_url.rstrip('/')}/sid/member-key"
 
     @property
     def uses_local_server(self) -> bool:
@@ -100,6 +235,19 @@ class Settings(BaseSettings):
     @property
     def bolt_uri(self) -> str:
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+
+    @property
+    def auth_signing_key_file(self) -> Path:
+        """Where the generated signing key lives when ``auth_signing_key`` is unset (never committed)."""
+        return self.data_dir / "keys" / "service-signing-key.pem"
+
+    @property
+    def audit_signing_key_path(self) -> Path:
+        return self.audit_signing_key or self.data_dir / "audit" / "keys" / "signing-key.pem"
+
+    @property
+    def audit_public_keys_path(self) -> Path:
+        return self.audit_public_keys_dir or self.data_dir / "audit" / "keys" / "public"
 
 
 class ConfigurationError(Exception):
@@ -122,6 +270,6 @@ def load_settings(**overrides: object) -> Settings:
         for err in exc.errors():
             where = _variable_name(err["loc"])
             got = err.get("input")
-            shown = "" if isinstance(got, dict) or "password" in where.lower() else f" (got {got!r})"
+            shown = "" if isinstance(got, dict) or "PASSWORD" in where or "SIGNING_KEY" in where else f" (got {got!r})"
             problems.append(f"{where}: {err['msg']}{shown}")
         raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None

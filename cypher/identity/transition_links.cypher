@@ -10,4 +10,4 @@ SET l.state = row.to_state, l.decided_by = row.decided_by, l.actor = row.actor, 
     l.updated_at = datetime()
 CREATE (l)-[:HAS_EVENT]->(:LinkEvent {seq: events + 1, from_state: row.from_state, to_state: row.to_state,
                                       at: datetime(), actor: row.actor, reason: row.reason, evidence: row.evidence})
-RETURN count(l) AS moved
+RETURN count(l) AS moved, collect(l.link_id) AS link_ids

@@ -36,11 +36,11 @@ _NAME = (
 _SUFFIX_RE = "' (jr|sr|ii|iii|iv)$'"
 _ADDRESS_WORDS = "trim(regexp_replace(replace(upper(strip_accents({c})), '#', ' # '), '[^A-Z0-9#]+', ' ', 'g'))"
 _UNIT_RE = "'^(.*?) (APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|FL|FLOOR|BLDG|LOT|#) ?([A-Z0-9-]+)$'"
-_SUFFIX_WORDS = {"junior": "jr", "senior": "sr", "2nd": "ii", "3rd": "iii", "4th": "iv", "second": "ii", "third": "iii"}
+SUFFIX_WORDS = {"junior": "jr", "senior": "sr", "2nd": "ii", "3rd": "iii", "4th": "iv", "second": "ii", "third": "iii"}
 
 
 @cache
-def _street_words() -> dict[str, str]:
+def street_words() -> dict[str, str]:
     words = {k.upper(): v.upper() for k, v in usps.STREET_TYPE_ABBREVIATIONS.items()}
     words.update({k.upper(): v.upper() for k, v in usps.DIRECTIONAL_REPLACEMENTS.items()})
     return words
@@ -63,7 +63,7 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection, first_names: list[str], last_
         "name": pa.array(last_names, pa.string()),
         "dm": pa.array([phonetic_keys(n) for n in last_names], pa.list_(pa.string())),
     }))  # fmt: skip
-    words = _street_words()
+    words = street_words()
     con.register("street_words_rows", pa.table({"k": list(words), "v": list(words.values())}))
     con.execute("CREATE OR REPLACE TEMP TABLE street_words AS SELECT map(list(k), list(v)) AS m FROM street_words_rows")
 
@@ -104,7 +104,7 @@ def _normalise(con: duckdb.DuckDBPyConnection, records: pa.Table) -> pa.Table:
         suffix_sources.append("s.suffix_in_last_name")
     if suffix_sources:
         raw_suffix = f"coalesce({', '.join(suffix_sources)})"
-        cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _SUFFIX_WORDS.items())
+        cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SUFFIX_WORDS.items())
         select.append(f"CASE {raw_suffix} {cases} ELSE {raw_suffix} END AS suffix_norm")
     if "first_name" in present:
         joins.append("LEFT JOIN first_lookup fl ON fl.name = s.first_name_norm")

@@ -1,7 +1,9 @@
 """Evaluation against a truth file: precision, recall and F1 at the thresholds, a PR curve,
 and the hard cases (twins, families, common names, and the corruptions a match must
-survive). Pairs under a must-not-link rule are never auto-confirmed, so they count as
-not linked."""
+survive). Pairs under a must-not-link rule or held by the auto-confirm guard are never
+auto-confirmed, so they count as not linked; the pairs the guard holds at or above the
+auto-confirm threshold are counted by kind (the wrong links it prevents, the true ones it
+sends to a steward)."""
 
 from __future__ import annotations
 
@@ -12,17 +14,13 @@ import duckdb
 import pyarrow as pa
 
 from graph.domain.clustering import Edge, cluster
+from matching.linkage import hard_cases
+from matching.linkage.blockers import BLOCKERS_COLUMN
 from matching.linkage.decision import decision_sql
 from matching.linkage.thresholds import Counts, PRCurve, Thresholds, choose_thresholds, pr_curve
 
 # Stewards review enough pairs to bring the links they could confirm to this recall.
 REVIEW_RECALL = 0.99
-
-# Truth tags (boolean columns of the truth file) whose true pairs are worth a recall figure.
-RECALL_TAGS = (
-    "name_changed", "moved", "nickname_used", "typo", "dob_transposed", "missing_fields",
-    "member_id_mistyped", "within_payer_duplicate", "common_name", "in_family",
-)  # fmt: skip
 
 
 @dataclass
@@ -34,6 +32,7 @@ class Evaluation:
     clusters: Counts
     hard_negatives: dict[str, int] = field(default_factory=dict)  # wrong auto-confirmed links by kind
     recall_by_tag: dict[str, float] = field(default_factory=dict)
+    held_by_guard: dict[str, int] = field(default_factory=dict)  # pairs at or above auto-confirm, by kind
 
     def figures(self) -> dict[str, Any]:
         def row(c: Counts) -> dict[str, Any]:
@@ -49,6 +48,7 @@ class Evaluation:
             "links_and_review_candidates": row(self.review),
             "clusters_pairwise": row(self.clusters),
             "wrong_auto_confirmed_by_kind": self.hard_negatives,
+            "held_for_review_by_guard": self.held_by_guard,
             "recall_of_auto_confirmed_by_tag": {k: round(v, 6) for k, v in self.recall_by_tag.items()},
         }
 
@@ -71,15 +71,17 @@ def evaluate(
     precision_target: float = 0.999,
 ) -> Evaluation:
     """``pairs`` are predictions (all scored pairs); ``thresholds`` None: choose them here."""
+    common = "coalesce(tl.common_name OR tr.common_name, false)" if "common_name" in truth.column_names else "false"
     con = duckdb.connect()
     try:
         con.register("pairs", pairs)
         con.register("truth", truth)
         labelled = con.sql(
-            """SELECT p.left_record_id, p.right_record_id, p.match_weight, p.must_not_link,
-                      tl.person_id = tr.person_id AS is_match, tl.person_id AS pl, tr.person_id AS pr
-               FROM pairs p JOIN truth tl ON tl.record_id = p.left_record_id
-                            JOIN truth tr ON tr.record_id = p.right_record_id"""
+            f"""SELECT p.left_record_id, p.right_record_id, p.match_weight, p.must_not_link,
+                       p.{BLOCKERS_COLUMN}, tl.person_id = tr.person_id AS is_match,
+                       tl.person_id AS pl, tr.person_id AS pr, {common} AS common_name
+                FROM pairs p JOIN truth tl ON tl.record_id = p.left_record_id
+                             JOIN truth tr ON tr.record_id = p.right_record_id"""
         ).to_arrow_table()
         con.register("labelled", labelled)
         total = int(
@@ -87,22 +89,29 @@ def evaluate(
                 "SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) n FROM truth GROUP BY person_id)"
             ).fetchall()[0][0]
         )
-        confirmable = con.sql(
-            "SELECT match_weight, is_match FROM labelled WHERE must_not_link IS NULL"
-        ).to_arrow_table()
-        curve = pr_curve(
-            confirmable.column("match_weight").to_numpy(),
-            confirmable.column("is_match").to_numpy(zero_copy_only=False),
-            total,
+        curve = _curve(con, f"must_not_link IS NULL AND {BLOCKERS_COLUMN} IS NULL", total)  # auto-confirmed
+        chosen = thresholds or choose_thresholds(
+            curve, precision_target, REVIEW_RECALL, review_curve=_curve(con, "must_not_link IS NULL", total)
         )
-        chosen = thresholds or choose_thresholds(curve, precision_target=precision_target, recall_target=REVIEW_RECALL)
         review = _review_counts(con, chosen, total)
         clusters = _cluster_counts(con, records, chosen.auto_confirm, total)
-        hard = _hard_negatives(con, persons, chosen.auto_confirm)
-        by_tag = _recall_by_tag(con, truth, chosen.auto_confirm)
+        with_persons = persons is not None and {"twin_of", "family_id"} <= set(persons.column_names)
+        if with_persons:
+            con.register("persons", persons)
+        auto = chosen.auto_confirm
+        hard = hard_cases.wrong_auto_confirmed(con, with_persons, auto)
+        held = hard_cases.held_by_guard(con, with_persons, auto)
+        by_tag = hard_cases.recall_by_tag(con, truth.column_names, auto)
     finally:
         con.close()
-    return Evaluation(curve, chosen, curve.at(chosen.auto_confirm), review, clusters, hard, by_tag)
+    return Evaluation(curve, chosen, curve.at(auto), review, clusters, hard, by_tag, held)
+
+
+def _curve(con: duckdb.DuckDBPyConnection, where: str, total: int) -> PRCurve:
+    rows = con.sql(f"SELECT match_weight, is_match FROM labelled WHERE {where}").to_arrow_table()
+    return pr_curve(
+        rows.column("match_weight").to_numpy(), rows.column("is_match").to_numpy(zero_copy_only=False), total
+    )
 
 
 def _review_counts(con: duckdb.DuckDBPyConnection, thresholds: Thresholds, total: int) -> Counts:
@@ -115,8 +124,7 @@ def _review_counts(con: duckdb.DuckDBPyConnection, thresholds: Thresholds, total
 
 def _cluster_counts(con: duckdb.DuckDBPyConnection, records: list[str], auto: float, total: int) -> Counts:
     links = con.sql(
-        "SELECT left_record_id, right_record_id, match_weight FROM labelled"
-        f" WHERE must_not_link IS NULL AND match_weight >= {auto}"
+        f"SELECT left_record_id, right_record_id, match_weight FROM labelled l WHERE {hard_cases.auto_confirmed(auto)}"
     ).fetchall()
     forbidden = con.sql(
         "SELECT left_record_id, right_record_id FROM labelled WHERE must_not_link IS NOT NULL"
@@ -132,44 +140,3 @@ def _cluster_counts(con: duckdb.DuckDBPyConnection, records: list[str], auto: fl
            JOIN truth t1 ON t1.record_id = pairs.a JOIN truth t2 ON t2.record_id = pairs.b"""
     ).fetchall()[0]
     return Counts(auto, int(tp), int(found) - int(tp), total - int(tp))
-
-
-def _hard_negatives(con: duckdb.DuckDBPyConnection, persons: pa.Table | None, auto: float) -> dict[str, int]:
-    wrong = f"FROM labelled l WHERE NOT l.is_match AND l.must_not_link IS NULL AND l.match_weight >= {auto}"
-    out = {"all": int(con.sql(f"SELECT count(*) {wrong}").fetchall()[0][0])}
-    if persons is not None and {"twin_of", "family_id"} <= set(persons.column_names):
-        con.register("persons", persons)
-        out["twins"] = int(
-            con.sql(
-                f"SELECT count(*) {wrong} AND EXISTS"
-                " (SELECT 1 FROM persons p WHERE p.person_id = l.pl AND p.twin_of = l.pr)"
-            ).fetchall()[0][0]
-        )
-        out["same_family"] = int(
-            con.sql(
-                f"SELECT count(*) {wrong} AND EXISTS (SELECT 1 FROM persons a"
-                " JOIN persons b ON a.family_id = b.family_id"
-                " WHERE a.person_id = l.pl AND b.person_id = l.pr AND a.family_id IS NOT NULL)"
-            ).fetchall()[0][0]
-        )
-    return out
-
-
-def _recall_by_tag(con: duckdb.DuckDBPyConnection, truth: pa.Table, auto: float) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for tag in RECALL_TAGS:
-        if tag not in truth.column_names:
-            continue
-        row = con.sql(
-            f"""WITH tagged AS (SELECT person_id FROM truth WHERE {tag}),
-                     truepairs AS (SELECT t1.record_id a, t2.record_id b FROM truth t1 JOIN truth t2
-                        ON t1.person_id = t2.person_id AND t1.record_id < t2.record_id
-                        WHERE (t1.{tag} OR t2.{tag}))
-                SELECT count(*), count(l.a) FROM truepairs tp LEFT JOIN (
-                    SELECT least(left_record_id, right_record_id) a, greatest(left_record_id, right_record_id) b
-                    FROM labelled WHERE must_not_link IS NULL AND match_weight >= {auto}) l
-                  ON l.a = tp.a AND l.b = tp.b"""
-        ).fetchall()[0]
-        if row[0]:
-            out[tag] = row[1] / row[0]
-    return out

@@ -1,5 +1,6 @@
-"""Batch prediction with a trained model: scored pairs with per-comparison contributions
-and the must-not-link rule (if any) each pair breaks."""
+"""Batch prediction with a trained model: scored pairs with per-comparison contributions,
+the must-not-link rule (if any) each pair breaks and the reasons (if any) the auto-confirm
+guard gives for holding it for review."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from matching.linkage import splink_adapter
+from matching.linkage.blockers import BLOCKERS_COLUMN, guard_table, join_condition
 from matching.linkage.constraints import must_not_link_sql
 from matching.linkage.features import model_table
 
@@ -19,7 +21,7 @@ PAIR_COLUMNS = ("left_record_id", "right_record_id", "match_probability", "match
 
 @dataclass
 class Predictions:
-    pairs: pa.Table  # PAIR_COLUMNS + blocking_rule + must_not_link + mw_*/gamma_* per comparison
+    pairs: pa.Table  # PAIR_COLUMNS + blocking_rule + must_not_link + auto_confirm_blockers + mw_*/gamma_*
     comparisons: list[str]
     comparisons_by_rule: dict[str, int] = field(default_factory=dict)  # blocking analysis before scoring
 
@@ -28,7 +30,8 @@ class Predictions:
 
     def contributions(self) -> pa.Table:
         detail = [c for c in self.pairs.column_names if c.startswith(("mw_", "gamma_"))]
-        return self.pairs.select(["left_record_id", "right_record_id", "blocking_rule", "must_not_link", *detail])
+        context = ["left_record_id", "right_record_id", "blocking_rule", "must_not_link", BLOCKERS_COLUMN]
+        return self.pairs.select([*context, *detail])
 
 
 def predict(
@@ -56,14 +59,17 @@ def predict(
         comparisons = [c["output_column_name"] for c in splink_model["comparisons"]]
         rules = " ".join(f"WHEN '{i}' THEN '{name}'" for i, name in enumerate(rule_names))
         swap = "source_dataset_l <> 'input_0'" if names else "false"
+        guard, on = guard_table(con, frame.physical_name, splink_model)
+        con.register("pair_guard", guard)
         sql = f"""
             SELECT CASE WHEN {swap} THEN record_id_r ELSE record_id_l END AS left_record_id,
                    CASE WHEN {swap} THEN record_id_l ELSE record_id_r END AS right_record_id,
                    match_probability, match_weight,
                    CASE match_key {rules} ELSE match_key END AS blocking_rule,
                    {must_not_link_sql(columns)} AS must_not_link,
+                   pair_guard.{BLOCKERS_COLUMN},
                    COLUMNS('^(mw_|gamma_)')
-            FROM {frame.physical_name}
+            FROM {frame.physical_name} p LEFT JOIN pair_guard ON {join_condition(on, "p", "pair_guard")}
             ORDER BY left_record_id, right_record_id
         """
         pairs = con.sql(sql).to_arrow_table()

@@ -1,6 +1,10 @@
 """A matching run: the records, the scored pairs with their decisions, and what produced
 them, written to one folder for ``p2p graph load``. The run id is a content hash of the
-model version and the records, so the same run has the same id however often it is made."""
+model version and the records, so the same run has the same id however often it is made.
+
+``pairs.parquet`` keeps every column of the scored pairs, among them ``must_not_link`` and
+``auto_confirm_blockers`` (the reason codes of the auto-confirm guard: a pair at or above
+the auto-confirm threshold that carries one is a candidate for review, not a link)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from matching.linkage.blockers import BLOCKERS_COLUMN
 from matching.linkage.decision import decision_sql
 from matching.linkage.features import fingerprint
 from matching.linkage.outputs import write_json, write_table
@@ -31,6 +36,7 @@ class RunSummary:
     confirm: int
     review: int
     must_not_link: int
+    held_by_guard: int = 0  # candidates that the auto-confirm guard kept from being confirmed
 
 
 def run_id_for(model: ModelFile, records: pa.Table) -> str:
@@ -53,7 +59,11 @@ def write_run(
                 ORDER BY left_record_id, right_record_id"""
         ).to_arrow_table()
         counts = dict(con.sql("SELECT decision, count(*) FROM kept GROUP BY 1").fetchall())
-        rules = con.sql("SELECT count(*) FROM kept WHERE must_not_link IS NOT NULL").fetchall()[0][0]
+        rules, held = con.sql(
+            "SELECT count(*) FILTER (must_not_link IS NOT NULL),"
+            f" count(*) FILTER (must_not_link IS NULL AND {BLOCKERS_COLUMN} IS NOT NULL"
+            f" AND match_weight >= {float(model.thresholds.auto_confirm)!r}) FROM kept"
+        ).fetchall()[0]
     finally:
         con.close()
     run_id = run_id_for(model, records) + ("-inc" if scope == "incremental" else "")
@@ -68,7 +78,9 @@ def write_run(
         "scope": scope,  # "full": every record; "incremental": new records scored against the graph
     }
     write_json(meta, out / RUN_FILE)
-    return RunSummary(run_id, records.num_rows, int(counts.get("confirm", 0)), int(counts.get("review", 0)), int(rules))
+    return RunSummary(
+        run_id, records.num_rows, int(counts.get("confirm", 0)), int(counts.get("review", 0)), int(rules), int(held)
+    )
 
 
 def read_run_meta(folder: Path) -> dict[str, Any]:

@@ -5,19 +5,23 @@
 - Training is byte-reproducible only with one DuckDB thread and a fixed ``linker_uid``.
 - ``Linker(...)`` resets the "splink" logger to INFO unless given a level; we pass WARNING.
 - Rules cannot be named: ``match_key`` is the rule's index, mapped back by the caller.
+- Level weights (defaults for untrained levels, clamping, the u a term-frequency
+  adjustment is relative to) are read from Splink's settings objects, not recomputed.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.misc import prob_to_match_weight
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from matching.linkage.blocking import BlockingRule
@@ -123,3 +127,50 @@ def save_model_charts(linker: Linker, folder: Path, pairs: list[dict[str, Any]] 
         )
         written.append(folder / "waterfall.html")
     return written
+
+
+class LevelWeights(TypedDict):
+    gamma: int
+    label: str
+    sql: str
+    is_null_level: bool
+    match_weight: float  # log2(m/u) with Splink's clamping and default m/u for untrained levels
+    tf_column: str | None  # term-frequency adjusted on this column, if any
+    tf_weight: float
+    tf_log2_u_exact: float  # log2 of the u of the exact-match level the adjustment is relative to
+    tf_minimum_u: float
+
+
+class ComparisonWeights(TypedDict):
+    name: str
+    levels: list[LevelWeights]
+
+
+def model_weights(splink_model: dict[str, Any]) -> tuple[float, list[ComparisonWeights]]:
+    """The prior match weight and every level's weights, read through Splink's own settings
+    objects so defaults and clamping are exactly Splink's (used to compile a real-time scorer)."""
+    settings = SettingsCreator.from_path_or_dict(splink_model).get_settings("duckdb")
+    comparisons: list[ComparisonWeights] = []
+    for comparison in settings.comparisons:
+        levels: list[LevelWeights] = []
+        for level in comparison.comparison_levels:
+            adjusted = bool(level._has_tf_adjustments) and not (level.is_null_level or level._is_else_level)
+            levels.append(
+                LevelWeights(
+                    gamma=int(level.comparison_vector_value),
+                    label=str(level.label_for_charts),
+                    sql=str(level.sql_condition),
+                    is_null_level=bool(level.is_null_level),
+                    match_weight=float(level._match_weight),
+                    tf_column=level._tf_adjustment_input_column.unquote().name if adjusted else None,
+                    tf_weight=float(level._tf_adjustment_weight),
+                    tf_log2_u_exact=(
+                        math.log2(level._u_probability_corresponding_to_exact_match(comparison.comparison_levels))
+                        if adjusted
+                        else 0.0
+                    ),
+                    tf_minimum_u=float(level._tf_minimum_u_value),
+                )
+            )
+        comparisons.append(ComparisonWeights(name=str(comparison.output_column_name), levels=levels))
+    return prob_to_match_weight(settings._probability_two_random_records_match), comparisons

@@ -6,6 +6,10 @@ the links at or above it reach the precision target. The review threshold is the
 weight at which the links at or above it reach the recall target of all true pairs (or
 the best recall the scored pairs allow);
 pairs between the two thresholds go to a steward.
+
+Precision is measured on what is actually auto-confirmed: the auto-confirm curve leaves out
+the pairs that the auto-confirm guard holds for review whatever their weight, while the
+review curve keeps them (they reach a steward either way).
 """
 
 from __future__ import annotations
@@ -81,7 +85,11 @@ def pr_curve(weights: npt.ArrayLike, is_match: npt.ArrayLike, total_true: int) -
     return PRCurve(w, precision, recall, tp.astype(np.int64), fp.astype(np.int64), total_true)
 
 
-def choose_thresholds(curve: PRCurve, precision_target: float = 0.999, recall_target: float = 0.995) -> Thresholds:
+def choose_thresholds(
+    curve: PRCurve, precision_target: float = 0.999, recall_target: float = 0.995, review_curve: PRCurve | None = None
+) -> Thresholds:
+    """``curve``: pairs that would be auto-confirmed at or above a weight; ``review_curve``
+    (default: the same): pairs that would be links or candidates."""
     if len(curve.thresholds) == 0:
         raise ValueError("no scored pairs to choose thresholds from")
     meets = np.nonzero(curve.precision >= precision_target)[0]
@@ -92,6 +100,7 @@ def choose_thresholds(curve: PRCurve, precision_target: float = 0.999, recall_ta
         breaks = np.nonzero(np.diff(meets) != 1)[0]
         auto = float(curve.thresholds[meets[breaks[0]] if len(breaks) else meets[-1]])
     # the target, or the best recall the scored pairs allow when it is out of reach
-    reaching = np.nonzero(curve.recall >= min(recall_target, float(curve.recall.max())))[0]
-    review = float(curve.thresholds[reaching[0]])
+    reviewed = curve if review_curve is None else review_curve
+    reaching = np.nonzero(reviewed.recall >= min(recall_target, float(reviewed.recall.max())))[0]
+    review = float(reviewed.thresholds[reaching[0]])
     return Thresholds(auto_confirm=auto, review=min(review, auto))

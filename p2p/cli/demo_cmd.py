@@ -3,7 +3,9 @@
 Today: start Neo4j, generate three payers' populations with known truth, validate and
 normalise them, train a matching model (thresholds chosen for 0.999 precision on the
 truth) and publish it, match every record, load the identity graph, run the cluster
-quality checks, and print what happened and where to look next.
+quality checks, serve payer-a's API and answer the generator's payer switches away from
+payer-a (``$member-match`` from payer-b and payer-c, with tokens and consents), and print
+what happened and where to look next.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from matching.linkage import jobs
 from matching.linkage.registry import ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.cli.common import console, friendly_errors, settings
+from p2p.cli.demo_exchange import ExchangeFigures, payer_a_settings, run_switches
+from p2p.ports import free_port
 from synthetic import GeneratorConfig, HistoryScope, generate
 
 
@@ -31,6 +35,7 @@ from synthetic import GeneratorConfig, HistoryScope, generate
 def demo(
     members: Annotated[int, typer.Option(min=500, help="Persons in the generated population.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Generator seed (same seed, same data).")] = 42,
+    switches: Annotated[int, typer.Option(min=0, help="Payer-switch $member-match requests to answer.")] = 300,
 ) -> None:
     """Run the main job end to end and print a summary."""
     cfg = settings()
@@ -63,7 +68,14 @@ def demo(
         states = store.read("steward/review_queue", {"limit": 3})
         sample = store.read("identity/demo_member_sample", {})
         routing = routing_decision(store, sample[0]["member_key"]) if sample else None
+    figures = None
+    if switches:
+        exchange_settings = payer_a_settings(cfg, root, free_port())
+        with graph_store(cfg) as store, console.status(f"Answering {switches} payer switches away from payer-a…"):
+            figures = run_switches(store, exchange_settings, population, switches)
     _summary(trained, summary, report, quality.disputes_opened, version, cfg.bolt_uri, time.monotonic() - began)
+    if figures is not None:
+        _exchange_summary(figures)
     if states:
         console.print(f"Top of the steward queue: link {states[0]['link_id']} ({states[0]['state']})")
     if routing is not None:
@@ -88,7 +100,11 @@ def _summary(
     wrong = figures.get("wrong_auto_confirmed_by_kind", {})
     table.add_row("wrong links to twins / relatives", f"{wrong.get('twins', 0)} / {wrong.get('same_family', 0)}")
     table.add_row("records matched", f"{getattr(run, 'records', 0):,}")
-    table.add_row("links confirmed / for review", f"{getattr(run, 'confirm', 0):,} / {getattr(run, 'review', 0):,}")
+    table.add_row(
+        "links confirmed / for review",
+        f"{getattr(run, 'confirm', 0):,} / {getattr(run, 'review', 0):,}"
+        f" ({getattr(run, 'held_by_guard', 0):,} held by the auto-confirm guard)",
+    )
     if getattr(report, "already_loaded", False):
         table.add_row("graph load", "already loaded (idempotent: nothing changed)")
     else:
@@ -98,6 +114,20 @@ def _summary(
     table.add_row("quality disputes opened", str(disputes))
     table.add_row("wall time", f"{seconds:.0f}s")
     console.print(table)
+
+
+def _exchange_summary(figures: ExchangeFigures) -> None:
+    table = Table(
+        "answer", "requests", title="$member-match: payer-a answering payer-b and payer-c", title_justify="left"
+    )
+    for outcome, count in sorted(figures.outcomes.items(), key=lambda kv: -kv[1]):
+        table.add_row(outcome, f"{count:,}")
+    table.add_row("latency p95 (sequential, one process)", f"{figures.p95_ms:.0f} ms")
+    console.print(table)
+    if figures.example_decision:
+        console.print(f"  why a member was matched:  p2p token issue --role steward --name you, then GET "
+                      f"/steward/decisions/{figures.example_decision}?format=html on `p2p serve`")  # fmt: skip
+        console.print(f"  its audit trail:           p2p audit search --correlation-id {figures.example_correlation}")
 
 
 def _next_steps(run_dir: Path, population: Path) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import typer
 
 from p2p.cli import (
+    audit_cmd,
     data_cmd,
     demo_cmd,
     generate_cmd,
     graph_cmd,
     match_cmd,
     neo4j_cmd,
+    partner_cmd,
     quality_cmd,
     serve_cmd,
     steward_cmd,
+    token_cmd,
 )
 
 app = typer.Typer(
@@ -28,6 +31,9 @@ app.add_typer(graph_cmd.app, name="graph")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(match_cmd.app, name="match")
 app.add_typer(steward_cmd.app, name="steward")
+app.add_typer(partner_cmd.app, name="partner")
+app.add_typer(token_cmd.app, name="token")
+app.add_typer(audit_cmd.app, name="audit")
 app.command("generate")(generate_cmd.generate)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)

@@ -78,6 +78,13 @@ def _show_evaluation(evaluation: Evaluation) -> None:
     console.print(table)
     hard = ", ".join(f"{k} {v}" for k, v in evaluation.hard_negatives.items())
     console.print(f"Wrong auto-confirmed links by kind: {hard}")
+    held = evaluation.held_by_guard
+    if held:
+        wrong = ", ".join(f"{k.removeprefix('wrong_')} {v}" for k, v in held.items() if k.startswith("wrong_"))
+        console.print(
+            f"Held for review by the auto-confirm guard (at or above auto-confirm): {held['all']} pairs,"
+            f" {held['true_matches']} true matches; wrong links prevented: {wrong}"
+        )
     if evaluation.recall_by_tag:
         console.print(
             "Recall of auto-confirmed links by hard case: "
@@ -283,7 +290,8 @@ def run_cmd(
     summary = _run(lambda step: jobs.run_model(files, loaded, out, mapping, step))
     console.print(
         f"Run {summary.run_id}: {summary.records} records, {summary.confirm} links to confirm, "
-        f"{summary.review} for review, {summary.must_not_link} must-not-link pairs; written to {out}"
+        f"{summary.review} for review ({summary.held_by_guard} held by the auto-confirm guard), "
+        f"{summary.must_not_link} must-not-link pairs; written to {out}"
     )
 
 

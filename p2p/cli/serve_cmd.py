@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import ssl
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -11,6 +12,7 @@ from api.app import create_app
 from graph.driver import create_driver
 from p2p.bootstrap import ensure_neo4j
 from p2p.cli.common import console, friendly_errors, settings
+from p2p.settings import Settings
 
 
 @friendly_errors
@@ -23,5 +25,21 @@ def serve(
     ensure_neo4j(cfg)
     create_driver(cfg).close()  # fail now, with a clear message, if Neo4j is unreachable
     bind_host, bind_port = host or cfg.api_host, port or cfg.api_port
-    console.print(f"Payer Exchange API on http://{bind_host}:{bind_port} (OpenAPI docs at /docs)")
-    uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, log_level="warning")
+    scheme = "https" if cfg.api_ssl_certfile else "http"
+    console.print(f"Payer Exchange API on {scheme}://{bind_host}:{bind_port} (OpenAPI docs at /docs)")
+    uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, log_level="warning", **tls_options(cfg))
+
+
+CLIENT_CERT = {"none": ssl.CERT_NONE, "optional": ssl.CERT_OPTIONAL, "required": ssl.CERT_REQUIRED}
+
+
+def tls_options(cfg: Settings) -> dict[str, Any]:
+    """uvicorn's TLS settings from P2P_API_SSL_*: HTTPS, and mutual TLS when client certificates are asked for."""
+    if cfg.api_ssl_certfile is None:
+        return {}
+    return {
+        "ssl_certfile": str(cfg.api_ssl_certfile),
+        "ssl_keyfile": str(cfg.api_ssl_keyfile) if cfg.api_ssl_keyfile else None,
+        "ssl_ca_certs": str(cfg.api_ssl_ca_certs) if cfg.api_ssl_ca_certs else None,
+        "ssl_cert_reqs": CLIENT_CERT[cfg.api_ssl_client_cert],
+    }

@@ -117,6 +117,9 @@ def history(link_id: LinkId) -> None:
         console.print(
             "contributions: " + ", ".join(f"{k[3:]} {v:+.2f}" for k, v in sorted(parts.items()) if k.startswith("mw_"))
         )
+    created = json.loads(found["events"][0]["evidence"] or "{}") if found["events"] else {}
+    if created.get("auto_confirm_blockers"):
+        console.print(f"held for review by the auto-confirm guard: {created['auto_confirm_blockers']}")
     table = Table("#", "from", "to", "at", "by", "reason")
     for e in found["events"]:
         table.add_row(

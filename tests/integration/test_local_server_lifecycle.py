@@ -15,15 +15,10 @@ import pytest
 from graph import server
 from graph.driver import server_version
 from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.ports import free_port
 from p2p.settings import Settings, load_settings
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

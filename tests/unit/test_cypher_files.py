@@ -11,7 +11,7 @@ from graph.schema import SCHEMA_DIR
 from p2p.settings import PROJECT_ROOT
 
 LIBRARY = CypherLibrary(PROJECT_ROOT / "cypher")
-CODE_DIRS = ("p2p", "graph", "matching", "api", "services", "synthetic", "exchange", "audit")
+CODE_DIRS = ("p2p", "graph", "matching", "api", "services", "synthetic", "exchange", "audit", "security")
 ALL_NAMES = LIBRARY.names()
 
 

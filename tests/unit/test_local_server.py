@@ -7,13 +7,8 @@ import pytest
 
 from graph import server
 from graph.errors import Neo4jServerError
+from p2p.ports import free_port
 from p2p.settings import load_settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_server_binds_only_loopback_and_uses_the_configured_memory(tmp_path: Path) -> None:

@@ -59,6 +59,9 @@ def test_production_refuses_a_placeholder_password(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ConfigurationError, match="placeholder"):
         load_settings()
     monkeypatch.setenv("P2P_NEO4J_PASSWORD", "a-real-long-secret")
+    with pytest.raises(ConfigurationError, match="P2P_FINGERPRINT_KEY is a placeholder"):
+        load_settings()
+    monkeypatch.setenv("P2P_FINGERPRINT_KEY", "another-real-long-secret")
     assert load_settings().env is Environment.PROD
 
 

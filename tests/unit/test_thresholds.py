@@ -54,3 +54,14 @@ def test_review_threshold_stops_where_recall_stops_growing_when_the_target_is_ou
     curve = pr_curve([10, 8, 6, 4, 2], [True, True, False, False, False], total_true=4)
     thresholds = choose_thresholds(curve, precision_target=0.99, recall_target=0.99)
     assert thresholds.review == 8
+
+
+def test_pairs_held_for_review_whatever_their_weight_count_for_review_but_not_for_auto_confirm() -> None:
+    # two wrong pairs at 9 (twins) are held by the guard: left out of the auto-confirm curve,
+    # so they do not lift the threshold; as candidates they are in the review curve
+    confirmable = pr_curve([10, 8, 6, 4], [True, True, True, True], total_true=6)
+    reviewed = pr_curve([10, 9, 9, 8, 7, 6, 4, 3], [True, False, False, True, True, True, True, True], total_true=6)
+    thresholds = choose_thresholds(confirmable, precision_target=0.999, recall_target=1.0, review_curve=reviewed)
+    assert thresholds.auto_confirm == 4
+    assert thresholds.review == 3  # the true pair at 7 is held by the guard too: a steward sees it from 3
+    assert choose_thresholds(reviewed, precision_target=0.999).auto_confirm == 10  # without the guard

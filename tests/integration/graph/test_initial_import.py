@@ -18,15 +18,16 @@ from graph.loading import load_run
 from graph.schema import apply_schema
 from graph.store import GraphStore
 from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.ports import free_port
 from p2p.settings import Settings, load_settings
 from tests.integration.graph.conftest import RECORDS, RunMaker, pair
-from tests.integration.test_local_server_lifecycle import free_port
 
 pytestmark = pytest.mark.integration
 
 TIMESTAMPS = frozenset({"created_at", "updated_at", "at", "since", "until", "started_at", "loaded_at", "retired_at"})
+# The audit ledger's nodes carry fresh ids, times and hashes on every append: compared apart.
 GRAPH = """
-MATCH (n) WHERE NOT n:SchemaMigration
+MATCH (n) WHERE NOT n:SchemaMigration AND NOT any(label IN labels(n) WHERE label STARTS WITH 'Audit')
 OPTIONAL MATCH (n)-[r]->(m)
 RETURN labels(n) AS labels, properties(n) AS props, elementId(n) AS id,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), elementId(m)] END) AS out
@@ -69,6 +70,12 @@ def canonical(store: GraphStore) -> list[Any]:
     return sorted(graph)
 
 
+def audited_loads(store: GraphStore) -> list[Any]:
+    query = "MATCH (e:AuditEvent) RETURN e.action AS action, e.resource_id AS run, e.details AS details ORDER BY e.seq"
+    records = store.driver.execute_query(query, database_=store.database, bookmark_manager_=store.bookmarks).records
+    return [r.data() for r in records]
+
+
 def timestamp_types(store: GraphStore) -> set[type]:
     query = "MATCH (n:SourceRecord) RETURN n.created_at AS t UNION MATCH ()-[r:IN_MEMBER]->() RETURN r.since AS t"
     records = store.driver.execute_query(query, database_=store.database, bookmark_manager_=store.bookmarks).records
@@ -92,9 +99,9 @@ def test_an_imported_first_run_is_the_graph_bolt_writes(
 ) -> None:
     first, second = make_run("run1", FIRST, IMPORT_RECORDS), make_run("run2", SECOND, IMPORT_RECORDS)
     load_run(store, first)
-    after_first = canonical(store)
+    after_first, audited_first = canonical(store), audited_loads(store)
     load_run(store, second)
-    after_second = canonical(store)
+    after_second, audited_second = canonical(store), audited_loads(store)
     with graph_store(empty_local) as imported:
         apply_schema(imported)
         importer = BulkImporter(empty_local)
@@ -103,11 +110,13 @@ def test_an_imported_first_run_is_the_graph_bolt_writes(
         assert server.running_pid(server.ServerPaths(empty_local.neo4j_home)) != pid  # it did go offline
         assert (report.records, report.links_created, report.members) == (6, 4, 4)
         assert canonical(imported) == after_first
+        assert audited_loads(imported) == audited_first and audited_first[0]["action"] == "graph.load_run"
         assert timestamp_types(imported) == {neo4j.time.DateTime}
         assert load_run(imported, first, importer=importer).already_loaded
         assert not importer.accepts(imported, pq.read_table(first / "records.parquet"))  # not empty: Bolt from now on
         load_run(imported, second, importer=importer)
         assert canonical(imported) == after_second
+        assert audited_loads(imported) == audited_second
         indexes = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY name"
         listed = [
             r.data() for r in imported.driver.execute_query(indexes, bookmark_manager_=imported.bookmarks).records

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -28,7 +29,8 @@ def test_link_finds_the_planted_pairs_and_only_them(
     assert read_pairs(out) == truth
     with out.open() as handle:
         assert next(csv.reader(handle)) == ["left_record_id", "right_record_id", "match_probability", "match_weight"]
-    assert (tmp_path / "pairs.contributions.parquet").is_file()
+    detail = pq.read_schema(tmp_path / "pairs.contributions.parquet").names
+    assert {"must_not_link", "auto_confirm_blockers", "gamma_first_name", "mw_first_name"} <= set(detail)
 
 
 def test_link_still_runs_when_optional_columns_are_missing(

@@ -1,0 +1,55 @@
+"""The audit use cases, as plain functions for the CLI and (later) an operators-only `/audit` API.
+
+Each takes the graph store and, where signatures are involved, the ``AuditKeys``; none
+knows about HTTP or the console.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.checkpointing import checkpoint_if_due, create_checkpoint
+from audit.domain.chain import VerificationReport
+from audit.domain.checkpoints import Checkpoint
+from audit.domain.packets import Packet
+from audit.evidence import member_packet, write_packet
+from audit.keys import AuditKeys
+from audit.search import Criteria, SearchPage, search
+from audit.verification import PAGE_SIZE, Progress, verify_ledger
+from graph.stewardship import link_history
+from graph.store import GraphStore
+
+__all__ = ["Criteria", "SearchPage", "checkpoint_if_due"]
+
+
+def verify(
+    store: GraphStore, keys: AuditKeys, *, page_size: int = PAGE_SIZE, progress: Progress | None = None
+) -> VerificationReport:
+    """The whole chain and every checkpoint, verified; ``report.ok`` false names the first bad seq."""
+    return verify_ledger(store, keys.trusted(), page_size, progress)
+
+
+def search_events(store: GraphStore, criteria: Criteria, *, after: int = 0, limit: int = 100) -> SearchPage:
+    return search(store, criteria, after=after, limit=limit)
+
+
+def checkpoint(store: GraphStore, keys: AuditKeys) -> tuple[Checkpoint, bool]:
+    """Sign the chain head now (the key is created on first use); returns it and whether it is new."""
+    return create_checkpoint(store, keys)
+
+
+def public_key_pem(keys: AuditKeys) -> str:
+    """The public key checkpoints are signed with, as PEM (to publish)."""
+    return keys.public_pem()
+
+
+def member_evidence(store: GraphStore, keys: AuditKeys, member_key: str) -> Packet:
+    return member_packet(store, keys.trusted(), member_key, lambda link_id: link_history(store, link_id))
+
+
+def write_member_evidence(
+    store: GraphStore, keys: AuditKeys, member_key: str, out_dir: Path
+) -> tuple[Packet, Path, Path]:
+    packet = member_evidence(store, keys, member_key)
+    json_path, html_path = write_packet(packet, out_dir)
+    return packet, json_path, html_path

@@ -1,0 +1,1 @@
+"""Pure exchange rules: identity decisions, consent, brute-force limits. No I/O."""

@@ -1,0 +1,1 @@
+"""Da Vinci HRex ``$member-match``: parse, decide, record, answer."""

@@ -1,0 +1,1 @@
+"""Real-time scoring: the published Splink model compiled to plain Python for one request."""

@@ -1,0 +1,34 @@
+"""The real API on uvicorn, on a loopback port, for end-to-end tests."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from api.app import create_app
+from exchange.member_match.service import MatchContext
+from p2p.ports import free_port
+from p2p.settings import Settings
+
+
+@contextmanager
+def running_api(settings: Settings, port: int | None = None, member_match: MatchContext | None = None) -> Iterator[str]:
+    """Serve ``create_app(settings, member_match)`` until the block ends; yields its base URL."""
+    port = port or free_port()
+    app = create_app(settings, member_match)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the API did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
