@@ -10,7 +10,7 @@ from audit.ledger import append
 from graph.store import GraphStore, TxRunner
 
 if TYPE_CHECKING:
-    from graph.loading import LoadReport
+    from graph.run_rows import LoadReport
 
 LOADER = "service:loader"
 

@@ -40,11 +40,27 @@ def apply_schema(store: GraphStore) -> SchemaReport:
                 )
             already.append(name)
             continue
-        for statement in query.statements():
-            store.driver.execute_query(statement, database_=store.database)
+        _run_statements(store, name)
         store.write("admin/record_migration", {"name": name, "checksum": digest})
         applied_now.append(name)
     return SchemaReport(applied_now=applied_now, already_applied=already)
+
+
+def create_schema_objects(store: GraphStore) -> None:
+    """Run every schema file's statements without recording them (they are ``IF NOT
+    EXISTS``): rebuilds the indexes and constraints of a database whose schema record was
+    imported with its data, in file order, so a later file's DROP still wins."""
+    session = store.driver.session(database=store.database, bookmark_manager=store.bookmarks)
+    with session, session.begin_transaction() as tx:  # one transaction: one scan of the store populates them all
+        for name in store.queries.names(SCHEMA_DIR):
+            for statement in store.queries(name).statements():
+                tx.run(statement).consume()
+        tx.commit()
+
+
+def _run_statements(store: GraphStore, name: str) -> None:
+    for statement in store.queries(name).statements():
+        store.driver.execute_query(statement, database_=store.database, bookmark_manager_=store.bookmarks)
 
 
 def schema_objects(store: GraphStore) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.loading import recluster
+from graph.members import recluster
 from graph.store import Queries
 
 

@@ -46,6 +46,12 @@ class GraphStore:
         self.database = database
         self.queries = queries
         self.timeout_s = timeout_s
+        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
+
+    def forget_bookmarks(self) -> None:
+        """After the database was replaced (an offline import), its transaction ids start
+        again: bookmarks of the old one would make every query wait for a future that never comes."""
+        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> tuple[CypherQuery, dict[str, Any]]:
         """The named query and its parameters, checked against the file's declared ``Params``."""
@@ -66,6 +72,7 @@ class GraphStore:
             given,
             database_=database or self.database,
             routing_=neo4j.RoutingControl.READ,
+            bookmark_manager_=self.bookmarks,
         )
         return [plain(record.data()) for record in records]
 
@@ -78,6 +85,7 @@ class GraphStore:
             given,
             database_=database or self.database,
             routing_=neo4j.RoutingControl.WRITE,
+            bookmark_manager_=self.bookmarks,
         )
         return [plain(record.data()) for record in records]
 
@@ -88,7 +96,7 @@ class GraphStore:
         def transaction(tx: neo4j.ManagedTransaction) -> T:
             return work(TxRunner(self, tx))
 
-        with self.driver.session(database=self.database) as session:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             return session.execute_write(transaction)
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from graph.loading import LoadReport, load_run
+from graph.loading import load_run
+from graph.run_rows import LoadReport
 from graph.store import GraphStore
 from matching.linkage import jobs
 from matching.linkage.registry import ModelFile

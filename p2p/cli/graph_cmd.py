@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
+from graph.bulk_import import BulkImporter
 from graph.loading import load_run
 from graph.maintenance import delete_all_data
 from graph.schema import apply_schema, schema_objects
@@ -61,7 +62,15 @@ def reset(
 
 @app.command()
 @friendly_errors
-def load(run: Annotated[Path, typer.Argument(help="Run folder written by `p2p match run`.")]) -> None:
+def load(
+    run: Annotated[Path, typer.Argument(help="Run folder written by `p2p match run`.")],
+    offline_import: Annotated[
+        bool,
+        typer.Option(
+            help="Into an empty local database, load with Neo4j's offline importer (the server restarts once)."
+        ),
+    ] = True,
+) -> None:
     """Load a matching run: records, links, decisions and members (loading it twice changes nothing)."""
     if not (run / "run.json").is_file():
         raise UserError(f"{run} is not a matching run folder (no run.json); make one with `p2p match run`")
@@ -76,7 +85,7 @@ def load(run: Annotated[Path, typer.Argument(help="Run folder written by `p2p ma
                 tasks[step] = bar.add_task(f"Loading {step}", total=total)
             bar.update(tasks[step], completed=done, total=total)
 
-        report = load_run(store, run, progress)
+        report = load_run(store, run, progress, BulkImporter.for_settings(cfg) if offline_import else None)
     if report.already_loaded:
         console.print(f"Run {report.run_id} was already loaded; nothing changed.")
         return
