@@ -21,7 +21,7 @@ from graph.store import GraphStore
 from matching.linkage.registry import RegistryError
 from matching.realtime.levels import UnsupportedLevel
 from p2p.bootstrap import audit_keys
-from p2p.settings import Settings
+from p2p.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -75,3 +75,8 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     app.include_router(decisions.router)
     app.include_router(audit.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app built from the environment's settings (``p2p serve --workers N`` starts one per process)."""
+    return create_app(load_settings())

@@ -143,6 +143,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=680_000)
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="API processes (p2p serve --workers)")
     parser.add_argument("--workdir", type=Path, default=Path("var/bench-member-match"))
     parser.add_argument("--heap", default="3g")
     parser.add_argument("--pagecache", default="3g")
@@ -168,7 +169,8 @@ def main() -> None:
     requests = [(s["new_payer_id"], json.dumps(switch_request(s, with_consent=False)).encode()) for s in switches]
     registered = register(env, sorted({p for p, _ in requests}))
     port = free_port()
-    api = subprocess.Popen([sys.executable, "-m", "p2p", "serve", "--port", str(port)], env=os.environ | env)
+    command = [sys.executable, "-m", "p2p", "serve", "--port", str(port), "--workers", str(args.workers)]
+    api = subprocess.Popen(command, env=os.environ | env)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=120) as http:
@@ -213,7 +215,8 @@ def main() -> None:
                 persons[row["member_key"]] = {truth[r] for r in row["record_ids"] if r in truth}
         records = int(store.read("exchange/count_match_decisions", {})[0]["decisions"])
     wrong = sum(1 for index, key in named.items() if switches[index]["person_id"] not in persons.get(key, set()))
-    print(f"\n$member-match, {len(results):,} payer-switch requests to {PAYER}, {args.concurrency} in flight")
+    print(f"\n$member-match, {len(results):,} payer-switch requests to {PAYER}, {args.concurrency} in flight, "
+          f"{args.workers} API process(es)")  # fmt: skip
     print(f"  latency p50 {q[49]:.1f} ms, p95 {q[94]:.1f} ms, p99 {q[98]:.1f} ms")
     print(f"  throughput {len(results) / wall:.0f} requests/s")
     print(f"  unique matches {outcomes['unique_match']:,} ({outcomes['unique_match'] / len(results):.1%}); "

@@ -19,6 +19,7 @@ from p2p.settings import Settings
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address (default P2P_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port (default P2P_API_PORT).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="API processes (each with its own engine).")] = 1,
 ) -> None:
     """Run the API until Ctrl-C (starts the local Neo4j first if the project owns it)."""
     cfg = settings()
@@ -27,7 +28,11 @@ def serve(
     bind_host, bind_port = host or cfg.api_host, port or cfg.api_port
     scheme = "https" if cfg.api_ssl_certfile else "http"
     console.print(f"Payer Exchange API on {scheme}://{bind_host}:{bind_port} (OpenAPI docs at /docs)")
-    uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, log_level="warning", **tls_options(cfg))
+    if workers == 1:
+        uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, log_level="warning", **tls_options(cfg))
+    else:  # each worker process builds its app from the same environment
+        uvicorn.run("api.app:app_from_environment", factory=True, workers=workers, host=bind_host, port=bind_port,
+                    log_level="warning", **tls_options(cfg))  # fmt: skip
 
 
 CLIENT_CERT = {"none": ssl.CERT_NONE, "optional": ssl.CERT_OPTIONAL, "required": ssl.CERT_REQUIRED}
