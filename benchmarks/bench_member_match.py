@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +32,24 @@ import httpx
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from exchange.member_match import queries
 from graph import server
 from graph.loading import load_run
 from graph.schema import apply_schema
 from matching.linkage import jobs
 from matching.linkage.registry import ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.cli.demo_exchange import SCOPES as DEMO_SCOPES
+from p2p.cli.demo_exchange import partner_with_fresh_key
 from p2p.ports import free_port
 from p2p.settings import load_settings
-from security import partners, registry
-from security.domain.lifecycle import PartnerStatus
-from security.domain.partner import Approval
 from security.token_service import ASSERTION_TYPE, GRANT_TYPE
 from synthetic import GeneratorConfig, HistoryScope, generate
 from synthetic.switch_requests import payer_identifier, switch_request
-from tests.support.partners import RegisteredPartner, assertion_for, new_key, public_jwks
+from tests.support.partners import RegisteredPartner, assertion_for
 
 PAYER = "payer-a"
-APPROVAL = Approval("operator:bench", "BENCH")
-SCOPES = "system/Patient.member-match system/Patient.read"
+SCOPES = " ".join(DEMO_SCOPES)
 
 
 def build(workdir: Path, members: int, env: dict[str, str]) -> None:
@@ -90,20 +88,8 @@ def register(env: dict[str, str], partner_ids: list[str]) -> dict[str, Registere
     registered = {}
     with graph_store(settings) as store:
         for partner_id in partner_ids:
-            key, kid = new_key()
-            keys = partners.key_set(public_jwks(key, kid), None, ())
-            system, value = payer_identifier(partner_id)
-            if (known := registry.by_id(store, partner_id)) is not None:  # a previous run's: new key
-                partners.rotate_key(store, partner_id, keys, timedelta(0), APPROVAL)
-                client_id = known.client_id
-            else:
-                created = partners.register(
-                    store, partner_id=partner_id, name=partner_id, scopes=SCOPES.split(),
-                    identifiers=[f"{system}|{value}"], keys=keys, approval=APPROVAL,
-                )  # fmt: skip
-                partners.set_status(store, partner_id, PartnerStatus.ACTIVE, APPROVAL)
-                client_id = created.client_id
-            registered[partner_id] = RegisteredPartner(partner_id, client_id, key, kid)
+            client_id, key = partner_with_fresh_key(store, partner_id)
+            registered[partner_id] = RegisteredPartner(partner_id, client_id, key.private_key, key.kid)
     return registered
 
 
@@ -213,7 +199,7 @@ def main() -> None:
         for start in range(0, len(keys), 2000):
             for row in store.read("identity/member_records", {"member_keys": keys[start : start + 2000]}):
                 persons[row["member_key"]] = {truth[r] for r in row["record_ids"] if r in truth}
-        records = int(store.read("exchange/count_match_decisions", {})[0]["decisions"])
+        records = queries.decision_count(store)
     wrong = sum(1 for index, key in named.items() if switches[index]["person_id"] not in persons.get(key, set()))
     print(f"\n$member-match, {len(results):,} payer-switch requests to {PAYER}, {args.concurrency} in flight, "
           f"{args.workers} API process(es)")  # fmt: skip

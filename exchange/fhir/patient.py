@@ -6,7 +6,7 @@ from typing import Any
 
 from exchange.member_match.response import member_identifier
 
-GENDERS = {"M": "male", "F": "female", "U": "unknown"}
+GENDERS = {"M": "male", "F": "female", "U": "unknown"}  # canonical sex code -> FHIR gender
 
 
 def patient(member_key: str, record: dict[str, Any], system: str, version: str) -> dict[str, Any]:

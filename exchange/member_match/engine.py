@@ -119,15 +119,16 @@ class IdentityEngine:
         for row in rows:
             record = row["record"]
             score = self.model.score(features, record, frequencies)
+            levels = score.levels()
             candidate = Candidate(
                 record_id=record["record_id"],
                 member_key=row["member_key"],
                 member_held=bool(row["held"]),
                 match_weight=score.match_weight,
-                levels=score.levels(),
+                levels=levels,
                 coverage_id_agrees=ids_agree(card_ids, record),
                 must_not_link=broken_rule(features, record, self.columns),
-                blockers=tuple(auto_confirm_blockers(score.levels(), features, record)),
+                blockers=tuple(auto_confirm_blockers(levels, features, record)),
             )
             scored.append(Scored(candidate, score))
         return scored

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from exchange.domain.consent import REGULAR, SENSITIVE
+from exchange.domain.consent import REGULAR, SENSITIVE, OrgId
+from exchange.fhir.patient import GENDERS
 from exchange.member_match.request import CONSENT_ACTION, PERFORMER_ROLE, RECIPIENT_ROLE, V2_0203
 
-OrgId = tuple[str, str]
 PATIENT_ID = "1"
-GENDERS = {"M": "male", "F": "female", "U": "unknown"}
 
 
 @dataclass(frozen=True)

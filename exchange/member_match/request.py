@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from exchange.domain.consent import ConsentTerms
+from exchange.domain.consent import ConsentTerms, OrgId
 from exchange.fhir.datatypes import CodeableConcept, Identifier, Reference, calendar_date
 from exchange.fhir.errors import FhirInputError, Issue
 from exchange.fhir.resources import Consent, Coverage, Parameters, Patient
@@ -29,7 +29,6 @@ PARAMETER_TYPES = {
     "Consent": "Consent",
 }
 RESOURCE_MODELS: dict[str, type[BaseModel]] = {"Patient": Patient, "Coverage": Coverage, "Consent": Consent}
-OrgId = tuple[str, str]
 
 
 @dataclass(frozen=True)

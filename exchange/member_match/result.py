@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-OrgId = tuple[str, str]
+from exchange.domain.consent import OrgId
 
 
 @dataclass(frozen=True)

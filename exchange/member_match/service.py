@@ -5,7 +5,6 @@ answer. The API turns the result into FHIR; nothing here knows HTTP."""
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,9 +23,9 @@ from exchange.member_match.result import MatchResult, Requester
 from graph.store import GraphStore
 from matching.canonical.validation import CanonicalRecord
 from matching.realtime.features import features as realtime_features
+from matching.realtime.features import normalise_id
 
 EXPLAINED_CANDIDATES = 5
-_ID_OTHER = re.compile("[^A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -50,13 +49,9 @@ class MatchContext:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
-def _normalised_id(value: str) -> str | None:
-    return _ID_OTHER.sub("", value).upper() or None
-
-
 def _card_ids(facts: CoverageFacts) -> list[str]:
     raw = [*facts.member_ids, *([facts.subscriber_id] if facts.subscriber_id else [])]
-    return list(dict.fromkeys(n for v in raw if (n := _normalised_id(v))))
+    return list(dict.fromkeys(n for v in raw if (n := normalise_id(v))))
 
 
 def _features(request: MemberMatchRequest, payer_id: str, today: date) -> dict[str, Any]:

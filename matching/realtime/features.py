@@ -22,6 +22,11 @@ _LAST_WORD = re.compile("([A-Z0-9-]+)$")
 _ID_OTHER = re.compile("[^A-Za-z0-9]")
 
 
+def normalise_id(value: str) -> str | None:
+    """A member or subscriber id as matching compares it: letters and digits, upper case."""
+    return _ID_OTHER.sub("", value).upper() or None
+
+
 def _strip_accents(value: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", value) if not unicodedata.combining(c))
 
@@ -79,7 +84,7 @@ def features(record: Mapping[str, Any]) -> dict[str, Any]:
     out["zip5"] = zip_code[:5] if zip_code is not None else None
     for column in ("member_id", "subscriber_id"):
         value = record.get(column)
-        out[f"{column}_norm"] = (_ID_OTHER.sub("", value).upper() or None) if value is not None else None
+        out[f"{column}_norm"] = normalise_id(value) if value is not None else None
     ssn = record.get("ssn")
     out["ssn_last4"] = ssn[-4:] if ssn is not None else None
     email = record.get("email")

@@ -59,8 +59,10 @@ def payer_a_settings(settings: Settings, root: Path, port: int) -> Settings:
     })  # fmt: skip
 
 
-def _partner_key(store: GraphStore, partner_id: str) -> tuple[str, SigningKey]:
-    """The partner registered and active with a fresh key (a previous demo run's key is rotated out)."""
+def partner_with_fresh_key(store: GraphStore, partner_id: str) -> tuple[str, SigningKey]:
+    """A generated payer registered as an active partner (its NPI-like identifier from the
+    generator) with a fresh key; a previous run's key is rotated out. Returns its client id
+    and key. For the demo and the benchmarks, which play the partners themselves."""
     key = SigningKey(generate_private_key())
     keys = partners.key_set({"keys": [key.jwk]}, None, ())
     known = registry.by_id(store, partner_id)
@@ -100,7 +102,7 @@ def run_switches(store: GraphStore, settings: Settings, population: Path, limit:
         figures.url = base
         clients = {}
         for partner_id in sorted({s["new_payer_id"] for s in switches}):
-            client_id, key = _partner_key(store, partner_id)
+            client_id, key = partner_with_fresh_key(store, partner_id)
             clients[partner_id] = SmartClient(http, key, token_url=f"{base}/auth/token", client_id=client_id,
                                               scope=" ".join(SCOPES))  # fmt: skip
         for switch in switches:
