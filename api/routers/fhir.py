@@ -13,10 +13,11 @@ from fastapi.responses import JSONResponse, Response
 from api.auth import require
 from api.correlation import correlation_id
 from api.deps import Store
+from audit.domain.context import body_sha256
 from exchange.fhir.capability import capability_statement
 from exchange.fhir.errors import FhirInputError, Issue
 from exchange.fhir.patient import patient, searchset
-from exchange.member_match import fingerprints, queries
+from exchange.member_match import queries
 from exchange.member_match.request import parse
 from exchange.member_match.result import Requester
 from exchange.member_match.service import MatchContext, member_match
@@ -67,9 +68,7 @@ async def member_match_operation(
     parsed = parse(body, settings.hrex_version, requester_is_payer=principal.is_partner)
     requester = Requester(principal.subject, principal.client_id, principal.actor, principal.organization_identifiers)
     ctx = _context(request)
-    result = await run_in_threadpool(
-        member_match, ctx, parsed, requester, correlation_id(request), fingerprints.body(raw)
-    )
+    result = await run_in_threadpool(member_match, ctx, parsed, requester, correlation_id(request), body_sha256(raw))
     headers = {"X-Decision-ID": result.decision_id}
     if result.retry_after_s:
         headers["Retry-After"] = str(result.retry_after_s)

@@ -25,7 +25,3 @@ def demographics(key: bytes, features: Mapping[str, Any]) -> str:
 def coverage(key: bytes, facts: CoverageFacts, card_ids: list[str]) -> str:
     """The card data offered with it: ids, payor, group and plan."""
     return _mac(key, [sorted(card_ids), sorted(facts.payors), facts.group, facts.plan])
-
-
-def body(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()

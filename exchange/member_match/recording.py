@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from audit.domain.context import body_sha256
 from audit.domain.events import EventDraft, Outcome
 from audit.ledger import append
 from exchange.domain.consent import ConsentVerdict
-from exchange.member_match import fingerprints
 from exchange.member_match.request import MemberMatchRequest
 from exchange.member_match.result import MatchResult, Requester
 from graph.store import GraphStore, TxRunner
@@ -80,7 +80,7 @@ def _event(record: dict[str, Any], result: MatchResult, member_key: str | None) 
         member_keys=(member_key,) if member_key else (),
         partner_id=record["partner_id"],
         request_sha256=record["request_sha256"],
-        response_sha256=fingerprints.body(result.body),
+        response_sha256=body_sha256(result.body),
         details=details,
     )
 
@@ -95,7 +95,7 @@ def record_decision(
         "refusals": list(result.refusals),
         "member_key": member_key,
         "http_status": result.status,
-        "response_sha256": fingerprints.body(result.body),
+        "response_sha256": body_sha256(result.body),
     }
     params = {
         "decision": {k: v for k, v in decision.items() if v is not None},

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from exchange.member_match import fingerprints
+from audit.domain.context import body_sha256
 from exchange.member_match.request import parse
 from exchange.member_match.result import Requester
 from exchange.member_match.service import member_match
@@ -20,7 +20,7 @@ from synthetic.switch_requests import payer_identifier, switch_request
 from tests.integration.exchange.conftest import context
 
 pytestmark = pytest.mark.integration
-BODY = fingerprints.body(b"the request body")
+BODY = body_sha256(b"the request body")
 
 
 def requester_for(switch: dict[str, Any]) -> Requester:
