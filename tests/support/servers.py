@@ -1,4 +1,4 @@
-"""The real API on uvicorn, on a loopback port, for end-to-end tests."""
+"""ASGI apps on uvicorn, on a loopback port, for end-to-end tests: the real API or any small app."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from api.app import create_app
 from exchange.member_match.service import MatchContext
@@ -16,19 +17,25 @@ from p2p.settings import Settings
 
 
 @contextmanager
-def running_api(settings: Settings, port: int | None = None, member_match: MatchContext | None = None) -> Iterator[str]:
-    """Serve ``create_app(settings, member_match)`` until the block ends; yields its base URL."""
+def serving(app: ASGIApp, port: int | None = None) -> Iterator[str]:
+    """Serve ``app`` until the block ends; yields its base URL."""
     port = port or free_port()
-    app = create_app(settings, member_match)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert server.started, "the API did not start"
+    assert server.started, "the server did not start"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def running_api(settings: Settings, port: int | None = None, member_match: MatchContext | None = None) -> Iterator[str]:
+    """Serve ``create_app(settings, member_match)`` until the block ends; yields its base URL."""
+    with serving(create_app(settings, member_match), port) as url:
+        yield url

@@ -1,0 +1,1 @@
+"""Transfers between payers: the workflow of issue #7."""
