@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import correlation, errors
+from api import correlation, errors, faults
 from api.background import every
 from api.routers import audit, auth, decisions, fhir, steward
 from api.security import install_security
@@ -69,6 +69,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     errors.install(app)
     install_security(app, settings)
     correlation.install(app)
+    faults.install(app, settings)  # outermost: after every other middleware
     app.include_router(auth.router)
     app.include_router(fhir.router)
     app.include_router(steward.router)

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from exchange.domain.faults import FaultPlan
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 # Passwords that must never guard anything outside a developer's machine.
@@ -174,6 +176,39 @@ class Settings(BaseSettings):
     audit_checkpoint_interval_s: float = Field(
         3600.0, gt=0, description="Seconds between signed checkpoints of the chain head (when it has moved)."
     )
+
+    # Fault injection on the partner-facing side (tests, demo, reliability runs). Off by default.
+    faults: str = Field(
+        "", description="Fault rates, e.g. 503=0.1,429=0.05,slow=0.05,reset=0.02,duplicate=0.05 (sum at most 1)."
+    )
+    faults_seed: int | None = Field(None, description="Seed of the fault draws (a reproducible sequence).")
+    faults_slow_s: float = Field(15.0, gt=0, le=600, description="How long a `slow` fault holds the answer back.")
+    faults_retry_after_s: int = Field(2, ge=0, le=3600, description="The Retry-After a `429` fault sends.")
+    faults_paths: str = Field(
+        "/fhir/", description="Comma-separated path prefixes faults apply to (never /fhir/metadata)."
+    )
+
+    @field_validator("faults")
+    @classmethod
+    def _fault_rates(cls, value: str) -> str:
+        FaultPlan.parse(value)
+        return value
+
+    @field_validator("faults_paths")
+    @classmethod
+    def _fault_paths(cls, value: str) -> str:
+        FaultPlan.parse("", value)
+        return value
+
+    @model_validator(mode="after")
+    def _no_faults_in_prod(self) -> Settings:
+        if self.env is Environment.PROD and self.fault_plan.active:
+            raise ValueError("P2P_FAULTS injects failures; it may not be set when P2P_ENV=prod")
+        return self
+
+    @property
+    def fault_plan(self) -> FaultPlan:
+        return FaultPlan.parse(self.faults, self.faults_paths)
 
     @field_validator("neo4j_uri")
     @classmethod
