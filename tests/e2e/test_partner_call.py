@@ -19,7 +19,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from exchange.domain.retry import ErrorClass
-from exchange.transfers.partner_call import call_partner
+from exchange.transfers.partner_call import CallOutcome, call_partner
 from p2p.ports import free_port
 from security.client import SmartClient
 from security.keys import SigningKey
@@ -105,6 +105,10 @@ def smart(http: httpx.Client, token_url: str) -> SmartClient:
     return SmartClient(http, KEY, token_url=token_url, client_id="us-at-b", scope="system/Patient.read")
 
 
+def get(http: httpx.Client, url: str, smart_client: SmartClient | None = None) -> CallOutcome:
+    return call_partner(http, smart_client, "GET", url, json_body=None, idempotency_key="k", correlation_id="c")
+
+
 def test_a_success_carries_our_headers_and_reads_the_answer(partner: tuple[Partner, str], http: httpx.Client) -> None:
     p, url = partner
     body = {"resourceType": "Parameters", "parameter": []}
@@ -132,9 +136,7 @@ def test_a_success_carries_our_headers_and_reads_the_answer(partner: tuple[Partn
 )  # fmt: skip
 def test_each_status_is_classified(partner: tuple[Partner, str], http: httpx.Client, code: int, error: str) -> None:
     _, url = partner
-    outcome = call_partner(
-        http, None, "GET", f"{url}/fhir/status/{code}", json_body=None, idempotency_key="k", correlation_id="c"
-    )
+    outcome = get(http, f"{url}/fhir/status/{code}")
     assert (outcome.status, outcome.error, outcome.ok) == (code, error, False)
     assert outcome.body == {"resourceType": "Parameters", "echo": code}  # kept for the attempt record
 
@@ -175,10 +177,7 @@ def test_a_401_is_retried_once_with_a_fresh_token(partner: tuple[Partner, str], 
 def test_a_second_401_is_the_outcome(partner: tuple[Partner, str], http: httpx.Client) -> None:
     p, url = partner
     before = len(p.seen)
-    outcome = call_partner(
-        http, smart(http, f"{url}/auth/token"), "GET", f"{url}/fhir/status/401", json_body=None,
-        idempotency_key="k", correlation_id="c",
-    )  # fmt: skip
+    outcome = get(http, f"{url}/fhir/status/401", smart(http, f"{url}/auth/token"))
     assert (outcome.status, outcome.error) == (401, ErrorClass.UNAUTHORIZED)
     assert len(p.seen) - before == 2
 
@@ -187,10 +186,7 @@ def test_a_second_401_is_the_outcome(partner: tuple[Partner, str], http: httpx.C
 def test_a_token_failure_is_an_outcome(partner: tuple[Partner, str], http: httpx.Client, code: int, error: str) -> None:
     p, url = partner
     before = len(p.seen)
-    outcome = call_partner(
-        http, smart(http, f"{url}/auth/fail/{code}"), "GET", f"{url}/fhir/status/200", json_body=None,
-        idempotency_key="k", correlation_id="c",
-    )  # fmt: skip
+    outcome = get(http, f"{url}/fhir/status/200", smart(http, f"{url}/auth/fail/{code}"))
     assert (outcome.status, outcome.error, outcome.body) == (None, error, None)
     assert len(p.seen) == before  # nothing was sent without a token
 
@@ -210,9 +206,7 @@ def test_a_connection_dropped_mid_answer_is_a_connection_error(
     partner: tuple[Partner, str], http: httpx.Client
 ) -> None:
     _, url = partner
-    outcome = call_partner(
-        http, None, "GET", f"{url}/fhir/drop", json_body=None, idempotency_key="k", correlation_id="c"
-    )
+    outcome = get(http, f"{url}/fhir/drop")
     assert (outcome.status, outcome.error, outcome.response_sha256) == (None, ErrorClass.CONNECTION, None)
 
 
@@ -226,12 +220,8 @@ def test_a_2xx_we_cannot_read_is_a_bad_response_but_an_empty_one_is_fine(
     partner: tuple[Partner, str], http: httpx.Client
 ) -> None:
     _, url = partner
-    garbled = call_partner(
-        http, None, "GET", f"{url}/fhir/not-json", json_body=None, idempotency_key="k", correlation_id="c"
-    )
+    garbled = get(http, f"{url}/fhir/not-json")
     assert (garbled.status, garbled.error, garbled.body) == (200, ErrorClass.BAD_RESPONSE, None)
     assert garbled.response_sha256 is not None
-    empty = call_partner(
-        http, None, "GET", f"{url}/fhir/empty", json_body=None, idempotency_key="k", correlation_id="c"
-    )
+    empty = get(http, f"{url}/fhir/empty")
     assert empty.ok and empty.status == 204 and empty.body is None
