@@ -1,4 +1,5 @@
 import random
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +16,8 @@ from exchange.domain.retry import (
     next_step,
     parse_retry_after,
 )
+from p2p.settings import PROJECT_ROOT
+from tests.unit.security.test_layering import imported
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -142,3 +145,9 @@ def test_times_without_a_zone_and_impossible_attempt_counts_are_refused() -> Non
 )  # fmt: skip
 def test_retry_after_reads_seconds_and_http_dates(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, T0) == expected
+
+
+@pytest.mark.parametrize("module", ["retry.py", "faults.py"])
+def test_the_retry_and_fault_rules_use_only_the_standard_library(module: str) -> None:
+    tops = {name.split(".")[0] for name in imported(PROJECT_ROOT / "exchange" / "domain" / module)}
+    assert tops <= set(sys.stdlib_module_names), tops - set(sys.stdlib_module_names)
