@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api import correlation, errors
 from api.background import every
-from api.routers import audit, auth, decisions, fhir, steward
+from api.routers import audit, auth, decisions, everything, fhir, steward
 from api.security import install_security
 from audit.checkpointing import checkpoint_if_due
 from exchange.member_match.service import MatchContext
@@ -71,6 +71,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     correlation.install(app)
     app.include_router(auth.router)
     app.include_router(fhir.router)
+    app.include_router(everything.router)
     app.include_router(steward.router)
     app.include_router(decisions.router)
     app.include_router(audit.router)

@@ -61,10 +61,11 @@ class BodySizeLimit:
                 await self.too_large(scope, receive, send)
 
 
-def page_size(default: int = 50) -> Any:
-    """A ``limit`` query parameter capped at ``P2P_API_MAX_PAGE_SIZE``: ``limit: Annotated[int, page_size()]``."""
+def page_size(default: int = 50, name: str = "limit") -> Any:
+    """A ``limit`` query parameter (or another ``name``: FHIR's ``_count``) capped at
+    ``P2P_API_MAX_PAGE_SIZE``: ``limit: Annotated[int, page_size()]``."""
 
-    def dependency(request: Request, limit: Annotated[int | None, Query(ge=1)] = None) -> int:
+    def dependency(request: Request, limit: Annotated[int | None, Query(ge=1, alias=name)] = None) -> int:
         cap = request.app.state.security.settings.api_max_page_size
         return capped_page_size(limit, default=default, cap=cap)
 
