@@ -148,3 +148,8 @@ def ingest(
     files = write_received(data_dir, source_partner, payload)
     store.in_write_transaction(lambda tx: ingest_in(tx, files, transfer_id, member_key, source_partner, correlation_id))
     return files
+
+
+def received_for(store: GraphStore, member_key: str) -> list[dict[str, Any]]:
+    """The data files received for our member, newest first, with their provenance."""
+    return [row["received"] for row in store.read("member_data/received_data_of_member", {"member_key": member_key})]
