@@ -47,9 +47,18 @@ def stored_rows(fhir: Path, record_ids: list[str]) -> list[dict[str, object]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def load_records(store: GraphStore, folder: Path, record_ids: list[str]) -> dict[str, str]:
-    """Each record its own member (plus an unrelated pair under review); returns record -> member key."""
-    rows = [{"record_id": rid, "payer_id": PAYER} for rid in [*record_ids, "X-1", "X-2"]]
+Person = tuple[str | None, ...]  # first, middle, last, dob, sex, member id
+FIELDS = ("first_name", "middle_name", "last_name", "dob", "sex", "member_id")
+
+
+def load_records(
+    store: GraphStore, folder: Path, record_ids: list[str], people: dict[str, Person] | None = None
+) -> dict[str, str]:
+    """Each record its own member (plus an unrelated pair under review), with the demographics
+    ``people`` gives it; returns record -> member key."""
+    people = people or {}
+    rows = [{"record_id": rid, "payer_id": PAYER, **dict(zip(FIELDS, people.get(rid, ()), strict=False))}
+            for rid in [*record_ids, "X-1", "X-2"]]  # fmt: skip
     records = [features(CanonicalRecord.model_validate(r, context={"issues": []}).model_dump(exclude_none=True))
                for r in rows]  # fmt: skip
     folder.mkdir(parents=True, exist_ok=True)
