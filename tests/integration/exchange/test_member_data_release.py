@@ -53,6 +53,14 @@ def members(store: GraphStore, chosen: list[str], tmp_path: Path) -> Iterator[di
     yield load_records(store, tmp_path / "run", chosen)
 
 
+@pytest.fixture
+def matched_key(store: GraphStore, chosen: list[str], members: dict[str, str]) -> str:
+    """The first chosen member, matched today to payer-b with a #sensitive consent in its period."""
+    key = members[chosen[0]]
+    record_match(store, key, "payer-b", "sensitive", OPEN, datetime.now(UTC))
+    return key
+
+
 def ask(member_key: str, partner: str = "payer-b", **kw: Any) -> EverythingRequest:
     return EverythingRequest(member_key, partner, partner, f"partner:{partner}", "corr-release-0001",
                              link_base=f"{BASE}/Patient/{member_key}/$everything", **kw)  # fmt: skip
@@ -82,10 +90,9 @@ def all_pages(store: GraphStore, data: MemberDataStore, request: EverythingReque
 
 
 def test_a_sensitive_consent_releases_five_years_of_everything_exactly_once_over_pages(
-    store: GraphStore, fhir: Path, chosen: list[str], members: dict[str, str]
+    store: GraphStore, fhir: Path, chosen: list[str], members: dict[str, str], matched_key: str
 ) -> None:
-    key = members[chosen[0]]
-    record_match(store, key, "payer-b", "sensitive", OPEN, datetime.now(UTC))
+    key = matched_key
     data = MemberDataStore(fhir, PAYER)
     pages = all_pages(store, data, ask(key, count=7))
     got = [e for p in pages for e in entries(p)]
@@ -111,10 +118,9 @@ def test_a_regular_consent_never_releases_sensitive_data(
 
 
 def test_type_and_since_narrow_the_release(
-    store: GraphStore, fhir: Path, chosen: list[str], members: dict[str, str]
+    store: GraphStore, fhir: Path, chosen: list[str], members: dict[str, str], matched_key: str
 ) -> None:
-    key = members[chosen[0]]
-    record_match(store, key, "payer-b", "sensitive", OPEN, datetime.now(UTC))
+    key = matched_key
     since = TODAY - timedelta(days=2 * 365)
     request = ask(key, count=1000, types=("Condition", "Encounter"), since=since)
     got = entries(release_everything(store, MemberDataStore(fhir, PAYER), request, BASE, TODAY))
@@ -123,10 +129,9 @@ def test_type_and_since_narrow_the_release(
 
 
 def test_another_partner_or_an_unknown_member_is_a_404(
-    store: GraphStore, fhir: Path, chosen: list[str], members: dict[str, str]
+    store: GraphStore, fhir: Path, chosen: list[str], members: dict[str, str], matched_key: str
 ) -> None:
-    key = members[chosen[0]]
-    record_match(store, key, "payer-b", "sensitive", OPEN, datetime.now(UTC))
+    key = matched_key
     data = MemberDataStore(fhir, PAYER)
     for request in (ask(key, partner="payer-c"), ask(members[chosen[1]]), ask("no-such-member")):
         with pytest.raises(FhirInputError) as caught:
