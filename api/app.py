@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api import correlation, errors, faults
 from api.background import every
-from api.routers import audit, auth, decisions, fhir, steward
+from api.routers import audit, auth, decisions, everything, fhir, steward
 from api.security import install_security
 from audit.checkpointing import checkpoint_if_due
 from exchange.member_match.service import MatchContext
@@ -72,6 +72,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     faults.install(app, settings)  # outermost: after every other middleware
     app.include_router(auth.router)
     app.include_router(fhir.router)
+    app.include_router(everything.router)
     app.include_router(steward.router)
     app.include_router(decisions.router)
     app.include_router(audit.router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import Depends, Query, Request
 from starlette.exceptions import HTTPException
@@ -61,10 +61,13 @@ class BodySizeLimit:
                 await self.too_large(scope, receive, send)
 
 
-def page_size(default: int = 50) -> Any:
-    """A ``limit`` query parameter capped at ``P2P_API_MAX_PAGE_SIZE``: ``limit: Annotated[int, page_size()]``."""
+def page_size(default: int = 50, name: str = "limit") -> Any:
+    """A ``limit`` query parameter (or another ``name``: FHIR's ``_count``) capped at
+    ``P2P_API_MAX_PAGE_SIZE``: ``limit: Annotated[int, page_size()]``."""
 
-    def dependency(request: Request, limit: Annotated[int | None, Query(ge=1)] = None) -> int:
+    query = Query(None, ge=1, alias=name)  # a default value, not an annotation: the alias is a local
+
+    def dependency(request: Request, limit: int | None = query) -> int:
         cap = request.app.state.security.settings.api_max_page_size
         return capped_page_size(limit, default=default, cap=cap)
 

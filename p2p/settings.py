@@ -87,6 +87,10 @@ class Settings(BaseSettings):
         description="Our organisation identifiers as system|value, comma-separated (consent source, payor).",
     )
     fhir_base_url: str = Field("http://127.0.0.1:8080/fhir", description="Public base URL of our FHIR endpoints.")
+    member_data_dir: Path | None = Field(
+        None,
+        description="Our members FHIR history (payer_id=/resource_type= Parquet); default <data_dir>/member-data.",
+    )
     hrex_version: Literal["1.0.0", "1.1.0", "1.2.0"] = Field(
         "1.1.0", description="HRex $member-match rules and output: 1.0.0 (STU1, MB) or 1.1.0/1.2.0 (UMB, MemberId)."
     )
@@ -262,6 +266,10 @@ class Settings(BaseSettings):
     def member_identifier_system(self) -> str:
         """The system of the member identifiers we return (the UMB / MB value)."""
         return f"{self.fhir_base_url.rstrip('/')}/sid/member-key"
+
+    @property
+    def member_data_path(self) -> Path:
+        return self.member_data_dir or self.data_dir / "member-data"
 
     @property
     def uses_local_server(self) -> bool:

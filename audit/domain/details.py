@@ -56,6 +56,19 @@ DETAIL_KEYS: dict[str, DetailKind] = {
     "candidates": DetailKind.COUNT,
     "match_outcome": DetailKind.CODE,
     "consent_policy": DetailKind.CODE,
+    # member data released ($everything) and ingested
+    "resources": DetailKind.COUNT,
+    "resources_patient": DetailKind.COUNT,
+    "resources_coverage": DetailKind.COUNT,
+    "resources_explanation_of_benefit": DetailKind.COUNT,
+    "resources_encounter": DetailKind.COUNT,
+    "resources_condition": DetailKind.COUNT,
+    "resources_observation": DetailKind.COUNT,
+    "resources_procedure": DetailKind.COUNT,
+    "resources_medication_dispense": DetailKind.COUNT,
+    "answered_within_one_business_day": DetailKind.FLAG,
+    "files": DetailKind.COUNT,
+    "bytes": DetailKind.COUNT,
 }
 
 MAX_DETAILS = 16
