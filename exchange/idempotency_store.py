@@ -18,6 +18,7 @@ import neo4j.exceptions
 
 from exchange.domain.idempotency import KeyRecord, Verdict, decide
 from graph.errors import GraphError
+from graph.maintenance import delete_in_batches
 from graph.store import GraphStore
 
 PURGE_BATCH = 1000
@@ -105,9 +106,4 @@ class IdempotencyStore:
 
 def purge_expired(store: GraphStore) -> int:
     """Delete every record past its retention, in batches; returns how many."""
-    total = 0
-    while True:
-        purged = int(store.write("idempotency/purge_expired_keys", {"limit": PURGE_BATCH})[0]["purged"])
-        total += purged
-        if purged < PURGE_BATCH:
-            return total
+    return delete_in_batches(store, "idempotency/purge_expired_keys", PURGE_BATCH)

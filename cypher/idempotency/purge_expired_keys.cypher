@@ -1,8 +1,8 @@
-// Purpose: Delete up to $limit idempotency records past their retention (stored responses with them).
+// Purpose: Delete up to $batch_size idempotency records past their retention (stored responses with them).
 // Mode: write
-// Params: $limit
+// Params: $batch_size
 MATCH (k:IdempotencyKey)
 WHERE k.expires_at < datetime()
-WITH k LIMIT $limit
+WITH k LIMIT $batch_size
 DELETE k
-RETURN count(*) AS purged
+RETURN count(*) AS deleted
