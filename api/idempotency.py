@@ -148,7 +148,7 @@ class IdempotencyLayer:
 
         try:
             await self.app(scope, replay_body, capture)
-        except BaseException:
+        except Exception:  # the route crashed: release the key so a retry runs (the 500 comes from outside)
             await run_in_threadpool(settle, None)
             raise
         start = next((m for m in sent if m["type"] == "http.response.start"), None)
