@@ -18,7 +18,7 @@ ROUTES: tuple[tuple[str, str, Need], ...] = (
     # Our own workflow (issue #7).
     ("POST", "/transfers", REQUIRED),
     ("POST", "/transfers/{id}/cancel", REQUIRED),
-    ("POST", "/transfers/{id}/replay", REQUIRED),
+    ("POST", "/operations/transfers/{id}/{action}", REQUIRED),  # replay, cancel, reopen, supersede
     ("POST", "/fhir/$transfer-acknowledgment", REQUIRED),
     # Stewards' decisions on identity links.
     ("POST", "/steward/links/{link_id}/confirm", REQUIRED),
