@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import correlation, errors, faults
+from api import correlation, errors, faults, idempotency
 from api.background import every
 from api.routers import audit, auth, decisions, everything, fhir, steward
 from api.security import install_security
@@ -52,6 +52,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
             stops.append(every(refresh, "tf-refresh", lambda: engine.engine.refresh_frequencies(store)))
         keys, interval = audit_keys(settings), settings.audit_checkpoint_interval_s
         stops.append(every(min(interval, 60.0), "audit-checkpoint", lambda: checkpoint_if_due(store, keys, interval)))
+        stops.append(idempotency.purge_job(store))
         try:
             yield
         finally:
@@ -69,6 +70,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     errors.install(app)
     install_security(app, settings)
     correlation.install(app)
+    idempotency.install(app)  # always innermost, whatever the order of installation
     faults.install(app, settings)  # outermost: after every other middleware
     app.include_router(auth.router)
     app.include_router(fhir.router)

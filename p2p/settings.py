@@ -214,6 +214,14 @@ class Settings(BaseSettings):
     def fault_plan(self) -> FaultPlan:
         return FaultPlan.parse(self.faults, self.faults_paths)
 
+    # Idempotency-Key records: the published retention (at least 24 h) and the lock of a request in flight.
+    idempotency_retention_s: int = Field(
+        172_800, ge=86_400, description="How long a key and its first response are kept (published; at least 24 h)."
+    )
+    idempotency_lock_timeout_s: float = Field(
+        60.0, gt=0, description="After this long an unfinished request's key may be claimed again (its process died)."
+    )
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:

@@ -25,7 +25,7 @@ def decided(store: GraphStore, make_run: RunMaker, http: httpx.Client, steward_t
     load_run(store, make_run("run1", [pair("r4", "r5", "review", 5.0)]))
     link_id = link_between(store, "r4", "r5")["link_id"]
     response = http.post(f"/steward/links/{link_id}/confirm", json={"reason": "same card"},
-                         headers={**bearer(steward_token), "X-Correlation-ID": CORRELATION})  # fmt: skip
+                         headers={**bearer(steward_token), "X-Correlation-ID": CORRELATION, "Idempotency-Key": "audit-e2e-1"})  # fmt: skip
     assert response.status_code == 200
     rows = q(store, "MATCH (:SourceRecord {record_id: 'r4'})-[x:IN_MEMBER]->(m) WHERE x.until IS NULL "
                     "RETURN m.member_key AS k")  # fmt: skip

@@ -57,7 +57,7 @@ def test_a_partner_over_its_rate_gets_429_with_retry_after_and_others_are_unaffe
 
 def test_an_oversized_body_is_413_whether_announced_or_streamed(http: httpx.Client, steward_token: str) -> None:
     big = b'{"reason": "' + b"x" * (1_048_576 + 10) + b'", "member_keys": ["a", "b"]}'
-    headers = bearer(steward_token) | {"content-type": "application/json"}
+    headers = bearer(steward_token) | {"content-type": "application/json", "Idempotency-Key": "big-body"}
     announced = http.post("/steward/merge", content=big, headers=headers)
     streamed = http.post(
         "/steward/merge", content=(big[i : i + 65536] for i in range(0, len(big), 65536)), headers=headers

@@ -3,6 +3,7 @@ Every route needs a steward's token; the steward recorded is the token's."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -19,9 +20,17 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def steward(api_url: str, steward_token: str) -> Iterator[httpx.Client]:
-    """A client that sends the token `p2p token issue --role steward --name ana` prints."""
-    with httpx.Client(base_url=api_url, timeout=30, headers=bearer(steward_token)) as client:
+    """A client that sends the token `p2p token issue --role steward --name ana` prints, and a new
+    Idempotency-Key with each POST (the stewards' actions require one)."""
+    with httpx.Client(
+        base_url=api_url, timeout=30, headers=bearer(steward_token), event_hooks={"request": [new_key]}
+    ) as client:
         yield client
+
+
+def new_key(request: httpx.Request) -> None:
+    if request.method == "POST":
+        request.headers.setdefault("Idempotency-Key", str(uuid.uuid4()))
 
 
 RUN = [pair("r1", "r2", "confirm", 20.0), pair("r4", "r5", "review", 5.0)]
@@ -134,11 +143,15 @@ def test_steward_routes_need_a_steward_token(
 ) -> None:
     headers = {"nobody": {}, "partner": bearer(token_a), "operator": bearer(operator_token)}[who]
     link_id = link_between(loaded, "r4", "r5")["link_id"]
+
+    def keyed() -> dict[str, str]:  # a complete request but for the token's rights
+        return headers | {"Idempotency-Key": str(uuid.uuid4())}
+
     for response in (
         http.get("/steward/queue", headers=headers),
         http.get(f"/steward/links/{link_id}", headers=headers),
-        http.post(f"/steward/links/{link_id}/confirm", json={"reason": "x"}, headers=headers),
-        http.post("/steward/merge", json={"reason": "x", "member_keys": ["a", "b"]}, headers=headers),
+        http.post(f"/steward/links/{link_id}/confirm", json={"reason": "x"}, headers=keyed()),
+        http.post("/steward/merge", json={"reason": "x", "member_keys": ["a", "b"]}, headers=keyed()),
     ):
         assert response.status_code == (401 if who == "nobody" else 403)
         assert response.json()["resourceType"] == "OperationOutcome"
