@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api import correlation, errors, faults, idempotency
 from api.background import every
-from api.routers import audit, auth, decisions, everything, fhir, steward
+from api.routers import acknowledgments, audit, auth, decisions, everything, fhir, steward, transfers
 from api.security import install_security
 from audit.checkpointing import checkpoint_if_due
 from exchange.member_match.service import MatchContext
@@ -78,6 +78,8 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     app.include_router(steward.router)
     app.include_router(decisions.router)
     app.include_router(audit.router)
+    app.include_router(transfers.router)
+    app.include_router(acknowledgments.router)
     return app
 
 

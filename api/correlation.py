@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from p2p.logs import correlation
+
 HEADER = "X-Correlation-ID"
 _VALID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
@@ -28,6 +30,7 @@ def install(app: FastAPI) -> None:
     async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         given = request.headers.get(HEADER, "")
         request.state.correlation_id = given if well_formed(given) else str(uuid.uuid4())
-        response = await call_next(request)
+        with correlation(request.state.correlation_id):
+            response = await call_next(request)
         response.headers[HEADER] = request.state.correlation_id
         return response

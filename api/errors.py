@@ -10,7 +10,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from audit.errors import AuditKeyError, LedgerError, SearchError
+from exchange.domain.transfer import IllegalTransition as IllegalTransferMove
 from exchange.fhir.errors import FhirInputError
+from exchange.transfers.initiate import TransferRefused
+from exchange.transfers.operations import TransferNotFound
 from graph.domain.links import IllegalTransition
 from graph.errors import GraphError
 from graph.stewardship import StewardError
@@ -70,6 +73,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IllegalTransition)
     async def illegal(_request: Request, exc: IllegalTransition) -> JSONResponse:
         return operation_outcome(409, "business-rule", str(exc), reason_code="illegal_transition")
+
+    @app.exception_handler(IllegalTransferMove)
+    async def illegal_transfer_move(_request: Request, exc: IllegalTransferMove) -> JSONResponse:
+        return operation_outcome(409, "business-rule", str(exc), reason_code="illegal_transition")
+
+    @app.exception_handler(TransferRefused)
+    async def transfer_refused(_request: Request, exc: TransferRefused) -> JSONResponse:
+        code = "not-found" if exc.status == 404 else "business-rule"
+        return operation_outcome(exc.status, code, str(exc), reason_code=exc.reason)
+
+    @app.exception_handler(TransferNotFound)
+    async def transfer_not_found(_request: Request, exc: TransferNotFound) -> JSONResponse:
+        return operation_outcome(404, "not-found", f"no transfer {exc} for this client")
 
     @app.exception_handler(StewardError)
     async def steward(_request: Request, exc: StewardError) -> JSONResponse:

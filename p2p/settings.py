@@ -222,6 +222,22 @@ class Settings(BaseSettings):
         60.0, gt=0, description="After this long an unfinished request's key may be claimed again (its process died)."
     )
 
+    # Transfer workflow (new payer side): workers, leases, retries and holds. See README, "Transfers".
+    transfer_lease_s: float = Field(
+        120.0, gt=0, description="How long a worker holds a claimed step before another may take it over."
+    )
+    transfer_poll_s: float = Field(0.5, gt=0, le=60, description="How often an idle worker looks for due steps.")
+    transfer_worker_concurrency: int = Field(4, ge=1, le=64, description="Steps one worker process runs at once.")
+    transfer_hold_recheck_s: float = Field(
+        30.0, gt=0, description="How often a transfer held for identity asks the graph again."
+    )
+    transfer_retry_base_s: float = Field(1.0, gt=0, description="First retry delay bound (doubles per attempt).")
+    transfer_retry_cap_s: float = Field(300.0, gt=0, description="Largest retry delay bound.")
+    transfer_max_attempts: int = Field(8, ge=1, le=100, description="Attempts of one step before it is dead-lettered.")
+    transfer_deadline_s: float = Field(
+        86400.0, gt=0, description="A step still failing this long after its first attempt is dead-lettered."
+    )
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:

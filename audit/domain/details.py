@@ -69,6 +69,16 @@ DETAIL_KEYS: dict[str, DetailKind] = {
     "answered_within_one_business_day": DetailKind.FLAG,
     "files": DetailKind.COUNT,
     "bytes": DetailKind.COUNT,
+    # transfers: business state moves and delivery attempts
+    "from_transfer_state": DetailKind.CODE,
+    "to_transfer_state": DetailKind.CODE,
+    "owner": DetailKind.CODE,
+    "step": DetailKind.CODE,
+    "attempt": DetailKind.COUNT,
+    "status_code": DetailKind.COUNT,
+    "latency_ms": DetailKind.COUNT,
+    "replayed": DetailKind.FLAG,
+    "request_late": DetailKind.FLAG,
 }
 
 MAX_DETAILS = 16

@@ -1,1 +1,1 @@
-"""Transfers between payers: the workflow of issue #7."""
+"""The transfer workflow: a member's history moved between payers, durably."""

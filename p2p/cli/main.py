@@ -17,6 +17,8 @@ from p2p.cli import (
     serve_cmd,
     steward_cmd,
     token_cmd,
+    transfers_cmd,
+    worker_cmd,
 )
 
 app = typer.Typer(
@@ -37,6 +39,8 @@ app.add_typer(audit_cmd.app, name="audit")
 app.command("generate")(generate_cmd.generate)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
+app.command("worker")(worker_cmd.worker)
+app.add_typer(transfers_cmd.app, name="transfers")
 
 
 def main() -> None:

@@ -1,0 +1,63 @@
+"""Technical logs: one JSON object per line on stderr, with the time, level, logger, message,
+the correlation id of the work in progress and any ``extra`` ids. Never PHI: log ids
+(transfer, message, member key), codes and counts, never names, dates of birth, addresses,
+member ids from cards or bodies.
+
+    configure("INFO")
+    with correlation("demo-123"):
+        log.info("step done", extra={"transfer_id": t})
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+_correlation: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
+
+
+@contextmanager
+def correlation(correlation_id: str | None) -> Iterator[None]:
+    token = _correlation.set(correlation_id)
+    try:
+        yield
+    finally:
+        _correlation.reset(token)
+
+
+def current_correlation() -> str | None:
+    return _correlation.get()
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, str | int | float | bool] = {
+            "at": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        cid = getattr(record, "correlation_id", None) or _correlation.get()
+        if cid:
+            line["correlation_id"] = cid
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in line and isinstance(value, str | int | float | bool):
+                line[key] = value
+        if record.exc_info and record.exc_info[0] is not None:
+            line["error"] = record.exc_info[0].__name__  # the class only: an exception's text may quote input
+        return json.dumps(line, separators=(",", ":"))
+
+
+def configure(level: str = "INFO") -> None:
+    """JSON lines on stderr for the whole process (the CLI's worker and serve commands)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
