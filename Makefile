@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NEO4J_LIB := infra/neo4j/target/lib
 JARS := $(NEO4J_LIB)/.fetched
 
-.PHONY: help setup jars neo4j neo4j-stop demo test test-unit test-integration fuzz check format bench clean
+.PHONY: help setup jars neo4j neo4j-stop demo test test-unit test-integration fuzz check format bench reliability clean
 
 help:
 	@echo "make demo   set up everything and run the main job (end-to-end demo on a local Neo4j)"
@@ -16,6 +16,7 @@ help:
 	@echo "make check  lint (ruff) and type-check (mypy)"
 	@echo "make bench  run the benchmarks in benchmarks/ (prints figures; not part of CI)"
 	@echo "make fuzz   schemathesis over the OpenAPI document with valid tokens (FUZZ_EXAMPLES per operation, default 200)"
+	@echo "make reliability   transfers under injected faults, duplicates and SIGKILLs (RELIABILITY_ARGS; not part of CI)"
 	@echo "make neo4j / neo4j-stop   start or stop the local Neo4j"
 
 $(INSTALLED): pyproject.toml
@@ -68,6 +69,11 @@ format: setup
 
 bench: neo4j
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b $(BENCH_ARGS) || exit 1; done
+
+# Transfers between two local payers under faults and duplicates (uses the project's Neo4j for payer A: it
+# loads a generated graph there) and a second Neo4j for payer B. RELIABILITY_ARGS="--transfers 200 --kill".
+reliability: neo4j
+	$(BIN)/python benchmarks/reliability_transfers.py $(RELIABILITY_ARGS)
 
 clean:
 	-$(P2P) neo4j stop

@@ -340,3 +340,21 @@ def load_settings(**overrides: object) -> Settings:
             shown = "" if isinstance(got, dict) or "PASSWORD" in where or "SIGNING_KEY" in where else f" (got {got!r})"
             problems.append(f"{where}: {err['msg']}{shown}")
         raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None
+
+
+def as_environment(settings: Settings) -> dict[str, str]:
+    """The settings as ``P2P_*`` environment variables, for a child process (a worker, an API)
+    that must run with exactly these settings. Unset values are left out."""
+    env: dict[str, str] = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        elif isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        env[f"P2P_{name.upper()}"] = str(value)
+    return env

@@ -49,3 +49,28 @@ def switch_request(switch: Mapping[str, Any], with_consent: bool = True) -> dict
         if start and end:
             grant = Grant(switch.get("consent_policy") == "sensitive", start, end, source=old, recipient=new)
     return member_match_parameters(demographics, previous, ours, grant)
+
+
+def transfer_request(switch: Mapping[str, Any], member_key: str) -> dict[str, Any] | None:
+    """The ``POST /transfers`` body the new payer's enrollment system sends for a generated
+    switch (``member_key``: the new payer's member of ``new_record_id``); None without opt-in."""
+    start, end = _day(switch.get("consent_start")), _day(switch.get("consent_end"))
+    if not switch.get("consent_opt_in") or start is None or end is None:
+        return None
+    previous = {"member_id": switch.get("old_member_id") or None, "subscriber_id": switch.get("old_subscriber_id") or None,
+                "group": switch.get("old_group_id") or None, "plan": switch.get("old_plan_name") or None,
+                "start": _iso(switch.get("old_coverage_start")), "end": _iso(switch.get("old_coverage_end"))}  # fmt: skip
+    return {
+        "member_key": member_key,
+        "previous_payer": switch["old_payer_id"],
+        "previous_coverage": {k: v for k, v in previous.items() if v},
+        "new_coverage": {"member_id": switch["new_member_id"], "start": _iso(switch["new_coverage_start"])},
+        "consent": {"policy": "sensitive" if switch.get("consent_policy") == "sensitive" else "regular",
+                    "start": start.isoformat(), "end": end.isoformat()},
+        "source_request_id": switch["switch_id"],
+    }  # fmt: skip
+
+
+def _iso(value: Any) -> str | None:
+    day = _day(value)
+    return day.isoformat() if day else None

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MemberKey = Annotated[str, Field(pattern=r"^M-[0-9a-f]{16}$", description="Our enterprise member key.")]
 PartnerId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,62}$", description="A registered partner id.")]
-Text = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$")]
+# Card values as payers print them (``7000314187*01``): printable ASCII, no control characters.
+Text = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e][\x20-\x7e]*$")]
 RequestId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
 
 

@@ -57,6 +57,8 @@ def failed(rt: Runtime, current: Mapping[str, Any], message: Message, outcome: C
         if isinstance(decision, Retry):
             return Plan(at=now, attempt=attempt, retry_at=decision.at, retry_error=outcome.error.value)
         target, reason = S.DEAD_LETTERED, decision.reason.value
+    elif outcome.error is ErrorClass.TOKEN_REFUSED:  # our registration at the partner needs an operator
+        target, reason = S.DEAD_LETTERED, "partner_refused_our_token_request"
     else:
         code, reasons = _issue(outcome.body)
         target, reason = refusal(message.step.value, outcome.status, code, reasons)

@@ -1,6 +1,8 @@
+from pathlib import Path
+
 import pytest
 
-from p2p.settings import ConfigurationError, Environment, load_settings
+from p2p.settings import ConfigurationError, Environment, as_environment, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +73,15 @@ def test_password_value_is_not_echoed_in_errors(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(ConfigurationError) as err:
         load_settings()
     assert "'neo4j'" not in str(err.value)
+
+
+def test_settings_pass_to_a_child_process_unchanged_through_the_environment(tmp_path: Path) -> None:
+    given = load_settings(payer_id="payer-b", payer_identifiers=["urn:x|1", "urn:y|2"], data_dir=tmp_path,
+                          neo4j_bolt_port=7999, transfer_max_attempts=3, faults="503=0.5", faults_seed=4)  # fmt: skip
+    env = as_environment(given)
+    assert env["P2P_PAYER_IDENTIFIERS"] == "urn:x|1,urn:y|2" and env["P2P_NEO4J_BOLT_PORT"] == "7999"
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        again = load_settings()
+    assert again == given

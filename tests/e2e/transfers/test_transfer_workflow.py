@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -163,14 +163,15 @@ def test_a_member_under_identity_review_is_held_then_proceeds_by_itself_once_a_s
 def test_transient_faults_are_retried_and_the_partner_never_does_anything_twice(
     graphs: tuple[GraphStore, GraphStore], settings_a: Settings, settings_b: Settings, trained_model: jobs.TrainResult
 ) -> None:
-    faults = {"faults": "503=0.3,429=0.2,duplicate=0.2", "faults_seed": 7, "faults_retry_after_s": 0}
+    faults = {"faults": "503=0.2,429=0.15,reset=0.1,slow=0.1,duplicate=0.2", "faults_seed": 7,
+              "faults_retry_after_s": 0, "faults_slow_s": 2.5}  # slow: longer than B's 2 s timeout  # fmt: skip
     with two_payers(settings_a, settings_b, *graphs, trained_model, a_overrides=faults) as t:
         ids = [submit(t, t.transfer_request(p, f"ENR-5-{p.key}")).json()["transfer_id"] for p in PEOPLE[:4]]
-        run_until_finished(t, ids, transfer_max_attempts=12)
+        run_until_finished(t, ids, timeout_s=120, transfer_max_attempts=12)
         views = [view(t, i) for i in ids]
         assert [v["state"] for v in views] == ["completed"] * 4
         errors = [a["error_class"] for v in views for a in v["attempts"] if a["error_class"]]
-        assert errors and set(errors) <= {"http_503", "http_429"}
+        assert errors and set(errors) <= {"http_503", "http_429", "connection", "timeout"}
         assert decisions_at_a(t) == 4  # one identity decision per member, whatever was retried or duplicated
 
 
@@ -249,3 +250,30 @@ def _closed_port() -> int:
     from p2p.ports import free_port
 
     return free_port()
+
+
+def test_a_partner_asking_to_wait_is_given_that_long_before_the_next_attempt(
+    graphs: tuple[GraphStore, GraphStore], settings_a: Settings, settings_b: Settings, trained_model: jobs.TrainResult
+) -> None:
+    throttled = {"faults": "429=1.0", "faults_retry_after_s": 30}
+    with two_payers(settings_a, settings_b, *graphs, trained_model, a_overrides=throttled) as t:
+        transfer_id = submit(t, t.transfer_request(PEOPLE[1], "ENR-10")).json()["transfer_id"]
+        before = time.time()
+        with worker_runtime(t) as rt:
+            drain(rt)
+        waiting = view(t, transfer_id)
+        assert waiting["state"] == "identity_pending" and waiting["owner"] == "service"
+        assert [(a["status"], a["error_class"]) for a in waiting["attempts"]] == [(429, "http_429")]
+        due = datetime.fromisoformat(waiting["pending_step"]["due_at"]).timestamp()
+        assert due >= before + 30  # Retry-After wins over the 0.2 s backoff cap
+
+
+def test_a_request_sent_more_than_a_week_after_coverage_started_is_flagged_late(payers: TwoPayers) -> None:
+    started = (date.today() - timedelta(days=30)).isoformat()
+    body = payers.transfer_request(PEOPLE[3], "ENR-11", new_coverage={"member_id": "B40001", "start": started})
+    body["consent"]["start"] = started
+    transfer_id = submit(payers, body).json()["transfer_id"]
+    run_until_finished(payers, [transfer_id])
+    done = view(payers, transfer_id)
+    assert done["state"] == "completed"
+    assert done["request_late"] is True and done["request_due_by"] < date.today().isoformat()

@@ -1,0 +1,150 @@
+"""Two payers on one machine, for the demo, the benchmarks and the reliability runs.
+
+Payer A (the previous payer) uses the project's Neo4j; payer B (the new payer) gets a second
+local Neo4j of its own under ``<root>/payer-b/neo4j``. Both load the same generated
+population's identity graph; A releases the generated histories. Their APIs and B's workers
+run as separate processes (``p2p serve``, ``p2p worker``) configured through ``P2P_*``
+variables, so any of them can be killed and restarted. The payers are introduced to each
+other as partners would be: B's service key registered at A, A's endpoint recorded at B.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from exchange.transfers import partners as endpoints
+from graph.loading import load_run
+from graph.schema import apply_schema
+from matching.linkage import jobs
+from matching.linkage.registry import ModelRegistry, RegistryError
+from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.cli.demo_exchange import partner_with_fresh_key, register_or_rotate
+from p2p.ports import free_port
+from p2p.settings import Settings, as_environment
+from security.keys import SigningKey, generate_private_key, load_signing_key
+from synthetic import GeneratorConfig, HistoryScope, generate
+from synthetic.switch_requests import payer_identifier
+
+A, B = "payer-a", "payer-b"
+ENROLLMENT = "payer-b-enrollment"
+Step = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+def _identifier(payer: str) -> str:
+    system, value = payer_identifier(payer)
+    return f"{system}|{value}"
+
+
+@dataclass(frozen=True)
+class PayerPair:
+    root: Path
+    population: Path
+    a: Settings
+    b: Settings
+
+    def url(self, side: Settings) -> str:
+        return f"http://127.0.0.1:{side.api_port}"
+
+
+def pair_settings(base: Settings, root: Path, population: Path, **b_overrides: Any) -> PayerPair:
+    """A on the project's Neo4j, B on a second server; each with its own data folder and API port."""
+    port_a, port_b = free_port(), free_port()
+    a = base.model_copy(update={
+        "payer_id": A, "payer_name": "Payer A", "payer_identifiers": [_identifier(A)], "data_dir": root / A,
+        "api_port": port_a, "fhir_base_url": f"http://127.0.0.1:{port_a}/fhir", "member_data_dir": population / "fhir",
+    })  # fmt: skip
+    b = base.model_copy(update={
+        "payer_id": B, "payer_name": "Payer B", "payer_identifiers": [_identifier(B)], "data_dir": root / B,
+        "api_port": port_b, "fhir_base_url": f"http://127.0.0.1:{port_b}/fhir", "neo4j_home": root / B / "neo4j",
+        "neo4j_bolt_port": base.neo4j_bolt_port + 100, "neo4j_http_port": base.neo4j_http_port + 100,
+        "neo4j_heap": "1g", "neo4j_pagecache": "256m", **b_overrides,
+    })  # fmt: skip
+    return PayerPair(root, population, a, b)
+
+
+def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> None:
+    """Population, model and both identity graphs (each step skipped when already done)."""
+    if not (pair.population / "manifest.json").is_file():
+        step(f"generating {members:,} persons with histories")
+        generate(GeneratorConfig(members=members, seed=seed, history=HistoryScope.SWITCHERS), pair.population,
+                 overwrite=True)  # fmt: skip
+    files = sorted((pair.population / "payers").glob("*.parquet"))
+    models = ModelRegistry(pair.a.data_dir / "models")
+    try:
+        model = models.published()
+    except RegistryError:  # no model published yet: train one
+        step("training the matching model")
+        model = jobs.train_model(files, models, truth=pair.population / "truth.parquet",
+                                 persons=pair.population / "persons.parquet").model  # fmt: skip
+        models.publish(model.version)
+    run_dir = pair.root / "runs" / model.version
+    if not (run_dir / "run.json").is_file():
+        step("matching every record")
+        jobs.run_model(files, model, run_dir)
+    for side, name in ((pair.a, "A"), (pair.b, "B")):
+        step(f"starting Neo4j and loading payer {name}'s identity graph")
+        ensure_neo4j(side)
+        with graph_store(side) as store:
+            apply_schema(store)
+            load_run(store, run_dir)
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """B's enrollment system: a client of B's own API (scope system/Transfer.write)."""
+
+    client_id: str
+    key: SigningKey
+
+
+def introduce(pair: PayerPair) -> Enrollment:
+    """Register B at A (B's service key), A at B with A's endpoint, and B's enrollment client."""
+    b_key = load_signing_key(pair.b)
+    with graph_store(pair.a) as store_a:
+        b_at_a = register_or_rotate(store_a, B, b_key, ["system/Patient.member-match", "system/Patient.read"], B)
+    with graph_store(pair.b) as store_b:
+        partner_with_fresh_key(store_b, A)
+        endpoints.set_endpoint(store_b, A, fhir_base_url=f"{pair.url(pair.a)}/fhir",
+                               token_url=f"{pair.url(pair.a)}/auth/token", client_id=b_at_a)  # fmt: skip
+        enrollment_key = SigningKey(generate_private_key())
+        client_id = register_or_rotate(store_b, ENROLLMENT, enrollment_key, ["system/Transfer.write"], B)
+    return Enrollment(client_id, enrollment_key)
+
+
+def spawn(side: Settings, *args: str, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """A ``p2p`` command as a child process with exactly ``side``'s settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("P2P_", "NEO4J_"))}
+    env.update(as_environment(side))
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child owns it
+    return subprocess.Popen([sys.executable, "-m", "p2p", *args], env=env, stdout=out, stderr=out)
+
+
+def wait_until_up(url: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/fhir/metadata", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the API at {url} did not answer within {timeout_s:.0f}s")
+
+
+def done_twice(side: Settings, action: str, *, by_transfer: bool) -> int:
+    """How many transfers (or correlation ids) saw ``action`` recorded more than once on ``side``."""
+    with graph_store(side) as store:
+        return len(store.read("audit/repeated_actions", {"action": action, "by_transfer": by_transfer}))
