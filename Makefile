@@ -70,9 +70,9 @@ format: setup
 bench: neo4j
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b $(BENCH_ARGS) || exit 1; done
 
-# Transfers between two local payers under faults and duplicates (uses the project's Neo4j for payer A: it
-# loads a generated graph there) and a second Neo4j for payer B. RELIABILITY_ARGS="--transfers 200 --kill".
-reliability: neo4j
+# Transfers between two local payers under faults and duplicates, each payer on a throw-away Neo4j of its own
+# under var/reliability (the project's database is not touched). RELIABILITY_ARGS="--transfers 200 --kill".
+reliability: setup jars
 	$(BIN)/python benchmarks/reliability_transfers.py $(RELIABILITY_ARGS)
 
 clean:

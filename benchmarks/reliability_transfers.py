@@ -24,7 +24,7 @@ import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +97,11 @@ def chaos(procs: Processes, stop: threading.Event, rng: random.Random) -> None:
 
 
 def requests_for(pair: PayerPair, limit: int) -> list[dict[str, Any]]:
+    today = date.today()  # the enrollment system asks while the member's opt-in holds
     switches = [s for s in pq.read_table(pair.population / "switches.parquet").to_pylist()
-                if s["old_payer_id"] == A and s["new_payer_id"] == B and s["consent_opt_in"]]  # fmt: skip
+                if s["old_payer_id"] == A and s["new_payer_id"] == B and s["consent_opt_in"]
+                and s["consent_start"] <= today <= s["consent_end"]]  # fmt: skip
+    switches.sort(key=lambda s: (s["switch_date"], s["switch_id"]), reverse=True)  # the newest members first
     with graph_store(pair.b) as store:
         ids = [s["new_record_id"] for s in switches]
         member = {r["record_id"]: r["member_key"] for r in store.read("identity/current_members", {"record_ids": ids})}
@@ -175,7 +178,7 @@ def check(pair: PayerPair, bodies: list[dict[str, Any]]) -> dict[str, Any]:
                     (datetime.fromisoformat(t["updated_at"]) - datetime.fromisoformat(t["created_at"])).total_seconds()
                 )
             for a in view["attempts"]:
-                attempts[a["error_class"] or "ok"] += 1
+                attempts[a.get("error_class") or "ok"] += 1
         all_transfers = store.read("transfers/list_transfers", {"state": None, "owner": None, "limit": 1_000_000})
     stuck = sum(
         n
@@ -217,7 +220,7 @@ def report(result: dict[str, Any], answers: Counter[str], kills: Counter[str], s
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--members", type=int, default=12_500)
+    parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--transfers", type=int, default=1000)
     parser.add_argument("--faults", type=float, default=0.2, help="Share of A's answers failing transiently.")
@@ -262,6 +265,7 @@ def main() -> int:
     finally:
         stop.set()
         procs.stop()
+        server.stop(pair.a)
         server.stop(pair.b)
     console.print("[green]all checks hold[/green]" if ok else "[red]a check failed[/red]")
     return 0 if ok else 1

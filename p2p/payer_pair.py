@@ -1,7 +1,7 @@
 """Two payers on one machine, for the demo, the benchmarks and the reliability runs.
 
-Payer A (the previous payer) uses the project's Neo4j; payer B (the new payer) gets a second
-local Neo4j of its own under ``<root>/payer-b/neo4j``. Both load the same generated
+Each payer gets a local Neo4j of its own under ``<root>/<payer>/neo4j`` (the project's own
+database is never touched): payer A is the previous payer, payer B the new payer. Both load the same generated
 population's identity graph; A releases the generated histories. Their APIs and B's workers
 run as separate processes (``p2p serve``, ``p2p worker``) configured through ``P2P_*``
 variables, so any of them can be killed and restarted. The payers are introduced to each
@@ -23,6 +23,7 @@ import httpx
 
 from exchange.transfers import partners as endpoints
 from graph.loading import load_run
+from graph.maintenance import delete_all_data
 from graph.schema import apply_schema
 from matching.linkage import jobs
 from matching.linkage.registry import ModelRegistry, RegistryError
@@ -59,24 +60,31 @@ class PayerPair:
         return f"http://127.0.0.1:{side.api_port}"
 
 
+def _own_server(base: Settings, folder: Path, offset: int) -> dict[str, Any]:
+    return {"neo4j_uri": None, "neo4j_home": folder / "neo4j", "neo4j_bolt_port": base.neo4j_bolt_port + offset,
+            "neo4j_http_port": base.neo4j_http_port + offset, "neo4j_heap": "1g",
+            "neo4j_pagecache": "256m"}  # fmt: skip
+
+
 def pair_settings(base: Settings, root: Path, population: Path, **b_overrides: Any) -> PayerPair:
     """A on the project's Neo4j, B on a second server; each with its own data folder and API port."""
     port_a, port_b = free_port(), free_port()
     a = base.model_copy(update={
         "payer_id": A, "payer_name": "Payer A", "payer_identifiers": [_identifier(A)], "data_dir": root / A,
         "api_port": port_a, "fhir_base_url": f"http://127.0.0.1:{port_a}/fhir", "member_data_dir": population / "fhir",
+        **_own_server(base, root / A, 101),
     })  # fmt: skip
     b = base.model_copy(update={
         "payer_id": B, "payer_name": "Payer B", "payer_identifiers": [_identifier(B)], "data_dir": root / B,
-        "api_port": port_b, "fhir_base_url": f"http://127.0.0.1:{port_b}/fhir", "neo4j_home": root / B / "neo4j",
-        "neo4j_bolt_port": base.neo4j_bolt_port + 100, "neo4j_http_port": base.neo4j_http_port + 100,
-        "neo4j_heap": "1g", "neo4j_pagecache": "256m", **b_overrides,
+        "api_port": port_b, "fhir_base_url": f"http://127.0.0.1:{port_b}/fhir", **_own_server(base, root / B, 102),
+        **b_overrides,
     })  # fmt: skip
     return PayerPair(root, population, a, b)
 
 
 def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> None:
-    """Population, model and both identity graphs (each step skipped when already done)."""
+    """Population, model and both identity graphs, in databases emptied first (the population,
+    model and matching run are kept between runs)."""
     if not (pair.population / "manifest.json").is_file():
         step(f"generating {members:,} persons with histories")
         generate(GeneratorConfig(members=members, seed=seed, history=HistoryScope.SWITCHERS), pair.population,
@@ -99,6 +107,7 @@ def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> No
         ensure_neo4j(side)
         with graph_store(side) as store:
             apply_schema(store)
+            delete_all_data(store)
             load_run(store, run_dir)
 
 
