@@ -57,9 +57,11 @@ def transfer_request(switch: Mapping[str, Any], member_key: str) -> dict[str, An
     start, end = _day(switch.get("consent_start")), _day(switch.get("consent_end"))
     if not switch.get("consent_opt_in") or start is None or end is None:
         return None
-    previous = {"member_id": switch.get("old_member_id") or None, "subscriber_id": switch.get("old_subscriber_id") or None,
-                "group": switch.get("old_group_id") or None, "plan": switch.get("old_plan_name") or None,
-                "start": _iso(switch.get("old_coverage_start")), "end": _iso(switch.get("old_coverage_end"))}  # fmt: skip
+    previous = {
+        "member_id": switch.get("old_member_id") or None, "subscriber_id": switch.get("old_subscriber_id") or None,
+        "group": switch.get("old_group_id") or None, "plan": switch.get("old_plan_name") or None,
+        "start": _iso(switch.get("old_coverage_start")), "end": _iso(switch.get("old_coverage_end")),
+    }  # fmt: skip
     return {
         "member_key": member_key,
         "previous_payer": switch["old_payer_id"],

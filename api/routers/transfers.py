@@ -18,7 +18,7 @@ from api.limits import page_size
 from exchange.domain.transfer import Owner, TransferState
 from exchange.transfers import operations, views
 from exchange.transfers.contract import TransferRequest
-from exchange.transfers.initiate import initiate
+from exchange.transfers.initiate import TransferRefused, initiate
 from exchange.transfers.operations import TransferNotFound
 from security.principal import Principal, Scope
 
@@ -51,7 +51,9 @@ async def create_transfer(request: Request, body: TransferRequest, store: Store,
         initiate, store, settings.payer_id, body, correlation_id=correlation_id(request),
         actor=principal.actor, client_id=principal.client_id,
     )  # fmt: skip
-    view = _found(await run_in_threadpool(views.visible, store, started.transfer_id, None), started.transfer_id)
+    view = await run_in_threadpool(views.visible, store, started.transfer_id, principal.client_id)
+    if view is None:  # the same intent was submitted by another client: it is not this one's to see
+        raise TransferRefused("intent_of_another_client", "another client already asked for this transfer", 409)
     headers = {"Location": f"/transfers/{started.transfer_id}", "X-Correlation-ID": view["correlation_id"]}
     if not started.created:
         headers["X-Existing-Transfer"] = "true"  # the same business intent was submitted before

@@ -16,7 +16,7 @@ from typing import Any
 
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
-from exchange.domain.transfer import Move, Step, TransferState, step_for
+from exchange.domain.transfer import TRANSITIONS, Move, Step, TransferState, step_for
 from exchange.transfers import repository
 from exchange.transfers.partners import PartnerUnavailable
 from exchange.transfers.plan import Plan, commit
@@ -37,10 +37,13 @@ def run_message(rt: Runtime, message: Message) -> str:
     with correlation(current["correlation_id"] if current else None):
         if current is None or step_for(TransferState(current["state"])) is not message.step:
             return _close_stale(rt, message)
-        try:
-            plan = HANDLERS[message.step](rt, current, message)
-        except PartnerUnavailable as exc:
-            plan = _unavailable(rt, current, message, exc)
+        if message.claims > rt.policy.max_attempts * 2:  # workers keep dying or failing on this step
+            plan = give_up(rt, current, message, "step_keeps_failing")
+        else:
+            try:
+                plan = HANDLERS[message.step](rt, current, message)
+            except PartnerUnavailable as exc:  # deregistered, suspended or without endpoint mid-transfer
+                plan = give_up(rt, current, message, exc.reason)
         try:
             rt.store.in_write_transaction(lambda tx: commit(tx, current, message, plan))
         except LeaseLost:
@@ -55,12 +58,13 @@ def run_message(rt: Runtime, message: Message) -> str:
         return outcome
 
 
-def _unavailable(rt: Runtime, current: Mapping[str, Any], message: Message, exc: PartnerUnavailable) -> Plan:
-    """The partner was deregistered or lost its endpoint mid-transfer: an operator must act."""
+def give_up(rt: Runtime, current: Mapping[str, Any], message: Message, reason: str) -> Plan:
+    """The step cannot run: dead-lettered for an operator where the table allows it, else rejected."""
     state = TransferState(current["state"])
-    target = TransferState.DEAD_LETTERED if state is not TransferState.RECEIVING else TransferState.REJECTED
-    changes = {"failed_step": message.step.value}
-    return Plan(at=rt.now(), moves=(Move(state, target, exc.reason, rt.actor),), changes=changes)
+    dead = TransferState.DEAD_LETTERED in TRANSITIONS[state]
+    target = TransferState.DEAD_LETTERED if dead else TransferState.REJECTED
+    changes = {"failed_step": message.step.value} if dead else {}
+    return Plan(at=rt.now(), moves=(Move(state, target, reason, rt.actor),), changes=changes)
 
 
 def _close_stale(rt: Runtime, message: Message) -> str:
@@ -95,6 +99,10 @@ class Worker:
         except Neo4jError as exc:
             log.error("step failed on the database (%s); the lease will expire", exc.code)
             return "database_error"
+        except Exception as exc:  # a bug must not stop the worker; the class only: its text may quote data
+            log.error("step failed (%s); the lease will expire and the step is retried", type(exc).__name__,
+                      extra={"transfer_id": message.transfer_id, "step": message.step.value})  # fmt: skip
+            return "error"
 
     def run(self) -> None:
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="transfer-step") as pool:

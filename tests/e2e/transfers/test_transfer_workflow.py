@@ -26,7 +26,7 @@ from graph.store import GraphStore
 from matching.linkage import jobs
 from p2p.settings import Settings
 from security.principal import Role
-from tests.support.partners import bearer, person_token
+from tests.support.partners import bearer, person_token, register_partner, token_for
 from tests.support.two_payers import HELD, PEOPLE, TwoPayers, drain, released_per_person, two_payers, worker_runtime
 
 pytestmark = pytest.mark.integration
@@ -117,6 +117,13 @@ def test_idempotency_keys_and_the_business_intent_find_the_first_transfer(payers
     retry_new_key = submit(payers, body, key="enroll-key-0002")  # a retry that lost its key: same intent
     assert retry_new_key.status_code == 200 and retry_new_key.headers["X-Existing-Transfer"] == "true"
     assert retry_new_key.json()["transfer_id"] == first.json()["transfer_id"]
+    other_client = register_partner(payers.store_b, "enrollment-2", scopes=["system/Transfer.write"])
+    with httpx.Client(base_url=payers.url_b, timeout=30) as http:
+        other_token = token_for(http, other_client, scope="system/Transfer.write")
+    foreign = httpx.post(f"{payers.url_b}/transfers", json=body, timeout=30,
+                         headers={**bearer(other_token), "Idempotency-Key": "enroll-key-0001"})  # fmt: skip
+    assert foreign.status_code == 409  # the intent is known, but it is not this client's transfer to see
+    assert foreign.json()["issue"][0]["details"]["coding"][0]["code"] == "intent_of_another_client"
 
 
 @pytest.mark.parametrize(

@@ -90,3 +90,19 @@ def test_a_malformed_request_is_refused_naming_what_is_wrong(changes: dict[str, 
     with pytest.raises(ValidationError) as caught:
         TransferRequest.model_validate(_request(**changes))
     assert complaint in str(caught.value)
+
+
+def test_a_generated_switch_becomes_a_valid_transfer_request_only_with_an_opt_in() -> None:
+    from synthetic.switch_requests import transfer_request
+
+    switch = {"switch_id": "SW-1", "old_payer_id": "payer-a", "old_member_id": "7000314187*01",
+              "old_subscriber_id": "", "old_group_id": "GRP1", "old_plan_name": "Silver HMO",
+              "old_coverage_start": date(2023, 4, 30), "old_coverage_end": date(2024, 8, 15),
+              "new_member_id": "XB387629947-01", "new_coverage_start": date(2024, 8, 16), "consent_opt_in": True,
+              "consent_policy": "sensitive", "consent_start": date(2024, 9, 28), "consent_end": date(2029, 9, 27)}  # fmt: skip
+    body = transfer_request(switch, "M-0123456789abcdef")
+    assert body is not None
+    request = TransferRequest.model_validate(body)
+    assert request.previous_coverage.member_id == "7000314187*01" and request.previous_coverage.subscriber_id is None
+    assert request.consent.policy == "sensitive" and request.source_request_id == "SW-1"
+    assert transfer_request({**switch, "consent_opt_in": False}, "M-0123456789abcdef") is None
