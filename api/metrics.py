@@ -6,7 +6,9 @@ the in-process metrics of all workers are summed by prometheus_client's multipro
 from __future__ import annotations
 
 import os
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,6 +21,7 @@ from exchange.domain.sla import Figures
 from exchange.sla.figures import CachedFigures
 from exchange.sla.prometheus import SlaCollector
 
+PARAM = re.compile(r"\\{[^/]+?\\}")  # an escaped {name} in a route template
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -49,8 +52,21 @@ class RequestMetrics:
 class RequestMetricsMiddleware:
     """Counts every HTTP request by its route template (``/transfers/{transfer_id}``), never its raw path."""
 
-    def __init__(self, app: ASGIApp, metrics: RequestMetrics) -> None:
-        self.app, self.metrics = app, metrics
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics, templates: Callable[[], list[str]]) -> None:
+        self.app, self.metrics, self.templates = app, metrics, templates
+        self._patterns: list[tuple[re.Pattern[str], str]] | None = None
+
+    def operation(self, scope: Scope) -> str:
+        """The route template of the request. A layer that answers before routing (an idempotent replay) or
+        copies the scope leaves no route in ours, so the path is matched against the API's templates."""
+        route = scope.get("route")
+        if route is not None and hasattr(route, "path"):
+            return str(route.path)
+        if self._patterns is None:
+            ordered = sorted(self.templates(), key=lambda t: (t.count("{"), t))  # literal segments win
+            self._patterns = [(re.compile("^" + PARAM.sub("[^/]+", re.escape(t)) + "$"), t) for t in ordered]
+        path = scope.get("path", "")
+        return next((t for pattern, t in self._patterns if pattern.match(path)), "unmatched")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,8 +87,7 @@ class RequestMetricsMiddleware:
         try:
             await self.app(scope, receive, observe)
         finally:
-            route = scope.get("route")
-            labels = (getattr(route, "path", None) or "unmatched", scope["method"])
+            labels = (self.operation(scope), scope["method"])
             self.metrics.requests.labels(*labels, str(status[0])).inc()
             self.metrics.latency.labels(*labels).observe(time.perf_counter() - started)
             for kind in kinds:
@@ -91,7 +106,8 @@ def figures_of(app: FastAPI) -> Figures:
 
 def install(app: FastAPI) -> None:
     registry = CollectorRegistry()
-    app.add_middleware(RequestMetricsMiddleware, metrics=RequestMetrics.build(registry))
+    templates = lambda: list(app.openapi().get("paths", {}))  # noqa: E731
+    app.add_middleware(RequestMetricsMiddleware, metrics=RequestMetrics.build(registry), templates=templates)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()  # the in-process metrics of every worker, from their files
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

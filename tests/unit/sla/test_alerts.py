@@ -58,7 +58,10 @@ def test_sla_breaches_are_raised_for_late_answers_and_late_requests() -> None:
     f.partner("payer-b").recent_releases_late = 2
     f.partner("payer-a").recent_request_late = 1
     kinds = {(x.kind, x.partner_id, x.severity) for x in evaluate(f, [])}
-    assert kinds == {(Kind.LATE_ANSWERS, "payer-b", Severity.CRITICAL), (Kind.LATE_REQUESTS, "payer-a", Severity.WARNING)}
+    assert kinds == {
+        (Kind.LATE_ANSWERS, "payer-b", Severity.CRITICAL),
+        (Kind.LATE_REQUESTS, "payer-a", Severity.WARNING),
+    }
 
 
 def test_one_open_alert_per_kind_and_partner() -> None:

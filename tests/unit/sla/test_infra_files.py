@@ -35,7 +35,9 @@ def exposed_names() -> set[str]:
 def test_prometheus_rules_parse_and_use_only_exposed_metrics() -> None:
     rules = yaml.safe_load((ROOT / "infra/prometheus/alerts.yml").read_text())
     exprs = [r["expr"] for g in rules["groups"] for r in g["rules"]]
-    assert exprs and all(r["labels"]["severity"] in {"warning", "critical"} for g in rules["groups"] for r in g["rules"])
+    assert exprs and all(
+        r["labels"]["severity"] in {"warning", "critical"} for g in rules["groups"] for r in g["rules"]
+    )
     used = {m for e in exprs for m in NAME.findall(e)}
     assert used <= exposed_names(), used - exposed_names()
 
