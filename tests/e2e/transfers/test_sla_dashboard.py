@@ -7,9 +7,7 @@ the dashboard page must all tell the same story."""
 from __future__ import annotations
 
 import shutil
-import socket
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,33 +21,17 @@ from audit.search import Criteria
 from audit.service import search_events
 from exchange.sla.monitor import run_round
 from exchange.transfers import partners as endpoints
-from graph.store import GraphStore
-from matching.linkage import jobs
-from p2p.settings import Settings
 from security.principal import Role
-from tests.e2e.transfers.test_transfer_workflow import run_until_finished, submit
+from tests.e2e.transfers import test_transfer_workflow as workflow
+from tests.e2e.transfers.test_transfer_workflow import _closed_port, run_until_finished, submit
 from tests.support.partners import bearer, person_token
-from tests.support.two_payers import PEOPLE, TODAY, TwoPayers, two_payers
+from tests.support.two_payers import PEOPLE, TODAY, TwoPayers
 
 pytestmark = pytest.mark.integration
+payers = workflow.payers  # the fixture of the workflow tests: both payers running and introduced
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-
-
-@pytest.fixture
-def payers(
-    graphs: tuple[GraphStore, GraphStore], settings_a: Settings, settings_b: Settings, trained_model: jobs.TrainResult
-) -> Iterator[TwoPayers]:
-    with two_payers(settings_a, settings_b, *graphs, trained_model) as t:
-        yield t
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 def scenario(t: TwoPayers) -> None:
