@@ -72,8 +72,8 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     install_security(app, settings)
     correlation.install(app)
     idempotency.install(app)  # always innermost, whatever the order of installation
+    sla.install(app)  # request metrics around every layer but the fault injector
     faults.install(app, settings)  # outermost: after every other middleware
-    sla.install(app)  # request metrics around everything, injected faults included
     app.include_router(auth.router)
     app.include_router(fhir.router)
     app.include_router(everything.router)

@@ -17,7 +17,7 @@ from p2p.settings import Settings
 
 
 def install(app: FastAPI) -> None:
-    """Call after every other middleware: request metrics then see every answer, faults included."""
+    """Call after every other middleware but the fault injector (outermost): request metrics see every answer."""
     metrics.install(app)
     app.include_router(sla.router)
 
