@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NEO4J_LIB := infra/neo4j/target/lib
 JARS := $(NEO4J_LIB)/.fetched
 
-.PHONY: help setup jars neo4j neo4j-stop demo test test-unit test-integration fuzz check format bench reliability clean
+.PHONY: help setup chromium jars neo4j neo4j-stop demo test test-unit test-integration fuzz check format bench reliability clean
 
 help:
 	@echo "make demo   set up everything and run the main job (end-to-end demo on a local Neo4j)"
@@ -26,7 +26,17 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	@touch $@
 
-setup: $(INSTALLED)
+# Debian's chromium for the dashboard's browser test (Playwright drives /usr/bin/chromium; it downloads no browser).
+# Idempotent: installs only when absent and only as root (CI runs as root); otherwise says what to do.
+CHROMIUM := /usr/bin/chromium
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else echo "chromium is missing: run 'apt-get install -y chromium' as root (the dashboard test needs it)"; fi
+
+setup: $(INSTALLED) chromium
 
 $(JARS): infra/neo4j/pom.xml
 	@command -v mvn >/dev/null || { echo "Maven (mvn) is needed once to fetch the Neo4j jars"; exit 1; }

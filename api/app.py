@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import correlation, errors, faults, idempotency
+from api import correlation, errors, faults, idempotency, sla
 from api.background import every
 from api.routers import acknowledgments, audit, auth, decisions, everything, fhir, steward, transfers
 from api.security import install_security
@@ -53,6 +53,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
         keys, interval = audit_keys(settings), settings.audit_checkpoint_interval_s
         stops.append(every(min(interval, 60.0), "audit-checkpoint", lambda: checkpoint_if_due(store, keys, interval)))
         stops.append(idempotency.purge_job(store))
+        stops.append(sla.monitor_job(store, settings))
         try:
             yield
         finally:
@@ -71,6 +72,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     install_security(app, settings)
     correlation.install(app)
     idempotency.install(app)  # always innermost, whatever the order of installation
+    sla.install(app)  # request metrics around every layer but the fault injector
     faults.install(app, settings)  # outermost: after every other middleware
     app.include_router(auth.router)
     app.include_router(fhir.router)

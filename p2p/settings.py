@@ -222,6 +222,17 @@ class Settings(BaseSettings):
         60.0, gt=0, description="After this long an unfinished request's key may be claimed again (its process died)."
     )
 
+    # SLA monitoring: /metrics, /dashboard, alerts. See README, "Operations".
+    sla_snapshot_interval_s: float = Field(
+        60.0, ge=0.5, le=3600, description="How often the SLA figures are snapshotted (trends) and alerts evaluated."
+    )
+    sla_figures_cache_s: float = Field(
+        5.0, ge=0, le=300, description="How long figures read from the graph serve scrapes and dashboard refreshes."
+    )
+    metrics_loopback_open: bool = Field(
+        False, description="Serve /metrics without a token to clients on loopback (a local Prometheus agent)."
+    )
+
     # Transfer workflow (new payer side): workers, leases, retries and holds. See README, "Transfers".
     transfer_lease_s: float = Field(
         120.0, gt=0, description="How long a worker holds a claimed step before another may take it over."

@@ -79,6 +79,7 @@ DETAIL_KEYS: dict[str, DetailKind] = {
     "latency_ms": DetailKind.COUNT,
     "replayed": DetailKind.FLAG,
     "request_late": DetailKind.FLAG,
+    "severity": DetailKind.CODE,  # an alert's: WARNING, CRITICAL
 }
 
 MAX_DETAILS = 16
