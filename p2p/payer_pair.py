@@ -1,11 +1,12 @@
 """Two payers on one machine, for the demo, the benchmarks and the reliability runs.
 
 Each payer gets a local Neo4j of its own under ``<root>/<payer>/neo4j`` (the project's own
-database is never touched): payer A is the previous payer, payer B the new payer. Both load the same generated
-population's identity graph; A releases the generated histories. Their APIs and B's workers
-run as separate processes (``p2p serve``, ``p2p worker``) configured through ``P2P_*``
-variables, so any of them can be killed and restarted. The payers are introduced to each
-other as partners would be: B's service key registered at A, A's endpoint recorded at B.
+database is never touched): payer A is the previous payer, payer B the new payer. Each loads
+the identity graph of its own records of one generated population (one model for both); A
+releases the generated histories. Their APIs and B's workers run as separate processes
+(``p2p serve``, ``p2p worker``) configured through ``P2P_*`` variables, so any of them can be
+killed and restarted. The payers are introduced to each other as partners would be: B's
+service key registered at A, A's endpoint recorded at B.
 """
 
 from __future__ import annotations
@@ -98,12 +99,12 @@ def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> No
         model = jobs.train_model(files, models, truth=pair.population / "truth.parquet",
                                  persons=pair.population / "persons.parquet").model  # fmt: skip
         models.publish(model.version)
-    run_dir = pair.root / "runs" / model.version
-    if not (run_dir / "run.json").is_file():
-        step("matching every record")
-        jobs.run_model(files, model, run_dir)
-    for side, name in ((pair.a, "A"), (pair.b, "B")):
-        step(f"starting Neo4j and loading payer {name}'s identity graph")
+    for side in (pair.a, pair.b):  # each payer's graph holds its own records only, as in production
+        run_dir = pair.root / "runs" / model.version / side.payer_id
+        if not (run_dir / "run.json").is_file():
+            step(f"matching {side.payer_id}'s records")
+            jobs.run_model([pair.population / "payers" / f"{side.payer_id}.parquet"], model, run_dir)
+        step(f"starting Neo4j and loading {side.payer_id}'s identity graph")
         ensure_neo4j(side)
         with graph_store(side) as store:
             apply_schema(store)

@@ -24,6 +24,7 @@ from exchange.transfers.runtime import Runtime
 
 S = TransferState
 MAX_PAGES = 1000
+PAGE = 500  # resources per $everything page we ask for (the partner may cap it lower)
 
 
 def _call(rt: Runtime, e: Endpoint, current: Mapping[str, Any], message: Message, method: str, url: str,
@@ -78,8 +79,10 @@ def member_match(rt: Runtime, current: Mapping[str, Any], message: Message) -> P
         {"member_key": routed_member(current), "payer_id": rt.settings.payer_id,
          "member_id": request.new_coverage.member_id},
     )  # fmt: skip
-    if not card or not e.identifiers:
-        reason = "member_has_no_record_here" if not card else "partner_has_no_identifier"
+    if not card or not card[0]["record"].get("dob") or not e.identifiers:
+        # HRex needs a birth date; a record without one is for the enrollment system to correct
+        reason = ("member_has_no_record_here" if not card else "member_record_lacks_birth_date"
+                  if not card[0]["record"].get("dob") else "partner_has_no_identifier")  # fmt: skip
         return Plan(at=rt.now(), moves=(Move(S.IDENTITY_PENDING, S.REJECTED, reason, rt.actor),))
     ours, theirs = rt.settings.our_identifiers[0], e.identifiers[0]
     prev = request.previous_coverage
@@ -120,7 +123,7 @@ def _member_identifier(body: Any) -> str | None:
 
 def fetch_data(rt: Runtime, current: Mapping[str, Any], message: Message) -> Plan:
     e = endpoint(rt.store, current["partner_id"])
-    url: str | None = f"{e.fhir_base_url}/Patient/{current['remote_member_key']}/$everything"
+    url: str | None = f"{e.fhir_base_url}/Patient/{current['remote_member_key']}/$everything?_count={PAGE}"
     resources: list[dict[str, Any]] = []
     last: CallOutcome | None = None
     for _ in range(MAX_PAGES):
