@@ -79,6 +79,11 @@ DETAIL_KEYS: dict[str, DetailKind] = {
     "latency_ms": DetailKind.COUNT,
     "replayed": DetailKind.FLAG,
     "request_late": DetailKind.FLAG,
+    # bulk exchange ($bulk-member-match, $davinci-data-export)
+    "members_matched": DetailKind.COUNT,
+    "members_no_match": DetailKind.COUNT,
+    "members_consent_constrained": DetailKind.COUNT,
+    "members_refused": DetailKind.COUNT,
 }
 
 MAX_DETAILS = 16
