@@ -5,6 +5,7 @@ result), ``DELETE`` to cancel, and the export files. HTTP only; the rules live i
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -29,7 +30,8 @@ NDJSON = "application/fhir+ndjson"
 
 
 def config_of(request: Request) -> BulkConfig:
-    return bulk_config(request.app.state.settings)
+    """The settings' bulk configuration, with URLs on the base the caller reached us at."""
+    return replace(bulk_config(request.app.state.settings), fhir_base_url=f"{str(request.base_url).rstrip('/')}/fhir")
 
 
 def requester_of(principal: Principal) -> Requester:

@@ -76,7 +76,7 @@ async def davinci_data_export(
         raise FhirInputError([Issue(exc.parameter, str(exc), "not-supported" if "not supported" in str(exc)
                                     else "invalid")]) from None  # fmt: skip
     config = config_of(request)
-    job_id = await run_in_threadpool(service.submit_export, store, group_id, asked, requester, str(request.url),
+    job_id = await run_in_threadpool(service.submit_export, store, config, group_id, asked, requester, str(request.url),
                                      correlation_id(request), clock.now())  # fmt: skip
     if job_id is None:
         raise NotVisible("no such Group")

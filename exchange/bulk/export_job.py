@@ -110,7 +110,7 @@ def _error_file(folder: Any, refused: Sequence[Refused]) -> list[ExportFile]:
 def _complete(run: ExportJob, lease: jobs.Lease, job: dict[str, Any], output: list[ExportFile],
               error: list[ExportFile], decided: Decided) -> None:  # fmt: skip
     now = run.now()
-    body = manifest(job["transaction_time"], job["request_url"], run.config.files_url(lease.job_id), output, error)
+    body = manifest(job["transaction_time"], job["request_url"], job["files_url"], output, error)
     events = _events(job, lease.job_id, [*output, *error], decided)
     changes = {"manifest_json": json.dumps(body, separators=(",", ":")), "done": sum(f.count for f in output)}
 

@@ -58,7 +58,7 @@ def groups_of(store: GraphStore, partner_id: str, code: str | None, limit: int) 
     return [group_json(row["group"]) for row in rows]
 
 
-def submit_export(store: GraphStore, group_id: str, request: ExportRequest, requester: Requester,
+def submit_export(store: GraphStore, config: BulkConfig, group_id: str, request: ExportRequest, requester: Requester,
                   request_url: str, correlation_id: str, now: datetime) -> str | None:  # fmt: skip
     """The export job's id, or None when the partner has no such Group."""
     if group_of(store, group_id, requester.partner_id) is None:
@@ -66,7 +66,8 @@ def submit_export(store: GraphStore, group_id: str, request: ExportRequest, requ
     job_id = jobs.new_id()
     jobs.create(store, job_id, jobs.Kind.EXPORT, requester.partner_id, now, client_id=requester.client_id,
                 actor=requester.actor, group_id=group_id, export_request=to_json(request), request_url=request_url,
-                correlation_id=correlation_id, transaction_time=now.isoformat())  # fmt: skip
+                files_url=config.files_url(job_id), correlation_id=correlation_id,
+                transaction_time=now.isoformat())  # fmt: skip
     return job_id
 
 
