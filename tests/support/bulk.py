@@ -23,7 +23,12 @@ def org(text: str) -> OrgId:
 def member_bundle(patient_id: str, demographics: dict[str, str | None], previous: Card, ours: Card,
                   grant: Grant | None) -> dict[str, Any]:  # fmt: skip
     """A MemberBundle parameter whose MemberPatient has ``patient_id`` (references follow it)."""
-    parts = member_match_parameters(demographics, previous, ours, grant)["parameter"]
+    return as_member_bundle(member_match_parameters(demographics, previous, ours, grant), patient_id)
+
+
+def as_member_bundle(parameters: dict[str, Any], patient_id: str) -> dict[str, Any]:
+    """A single ``$member-match`` Parameters body as a MemberBundle, its Patient renamed ``patient_id``."""
+    parts = parameters["parameter"]
     local = {"reference": f"Patient/{patient_id}"}
     for part in parts:
         resource = part["resource"]
