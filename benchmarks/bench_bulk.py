@@ -32,6 +32,7 @@ from exchange.bulk import service
 from exchange.bulk.config import BulkConfig, bulk_config
 from exchange.bulk.export_request import ExportRequest
 from exchange.bulk.member_bundles import parse_bulk
+from exchange.bulk.pull_flow import as_member_bundle
 from exchange.bulk.runner import Runner
 from exchange.member_match.result import Requester
 from exchange.member_match.setup import match_context
@@ -41,7 +42,6 @@ from p2p.ports import free_port
 from p2p.settings import load_settings
 from synthetic import GeneratorConfig, HistoryScope, generate
 from synthetic.switch_requests import payer_identifier, switch_request
-from tests.support.bulk import as_member_bundle
 
 PAYER = "payer-a"
 

@@ -24,7 +24,8 @@ from exchange.member_data.store import MemberDataStore
 
 _FETCH = 2000
 _SELECT = """
-SELECT d.resource_type, d.sensitive, d.security_labels, d.resource_json, a.include_sensitive
+SELECT d.resource_type, d.sensitive, d.security_labels, d.resource_json, a.include_sensitive, d.record_id,
+       a.member_key
 FROM read_parquet($files, hive_partitioning = true) AS d
 JOIN allowed AS a ON a.record_id = d.record_id
 WHERE d.payer_id = $payer_id
@@ -39,6 +40,15 @@ ORDER BY d.resource_type, d.resource_id
 class Allowed:
     record_id: str
     include_sensitive: bool
+    member_key: str  # the Patient id the partner knows the member by (the key its match returned)
+
+
+def as_member(kind: str, text: str, record_id: str, member_key: str) -> str:
+    """The resource as our FHIR API names the member: ``Patient/<record id>`` references (and a
+    Patient's own id) become the member key the match returned, so the receiving payer can
+    tell whose each resource is. Ids are plain tokens, so a quoted replace is exact."""
+    text = text.replace(f'"Patient/{record_id}"', f'"Patient/{member_key}"')
+    return text.replace(f'"id":"{record_id}"', f'"id":"{member_key}"', 1) if kind == "Patient" else text
 
 
 def assemble(
@@ -56,7 +66,8 @@ def assemble(
     if not files or not allowed:
         return []
     table = pa.table({"record_id": [a.record_id for a in allowed],
-                      "include_sensitive": [a.include_sensitive for a in allowed]})  # fmt: skip
+                      "include_sensitive": [a.include_sensitive for a in allowed],
+                      "member_key": [a.member_key for a in allowed]})  # fmt: skip
     params = {"files": files, "payer_id": data.payer_id, "types": list(types), "undated": list(UNDATED_TYPES),
               "since": window.since, "until": window.until}  # fmt: skip
     written: list[ExportFile] = []
@@ -67,14 +78,15 @@ def assemble(
         result = connection.execute(_SELECT, params)
         try:
             while batch := result.fetchmany(_FETCH):
-                for kind, sensitive, labels, text, include_sensitive in batch:
+                for kind, sensitive, labels, text, include_sensitive, record_id, member_key in batch:
                     if withheld(bool(sensitive), labels, bool(include_sensitive)):
                         continue
                     if sink is not None and (sink.resource_type != kind or sink.count >= max_lines):
                         written.append(sink.close())
                         sink = None
                     sink = sink or NdjsonSink(folder, kind)
-                    line = text.encode() if "\n" not in text else json.dumps(json.loads(text)).encode()
+                    compact = text if "\n" not in text else json.dumps(json.loads(text))
+                    line = as_member(kind, compact, record_id, member_key).encode()
                     sink.write(non_financial(line) if kind == "ExplanationOfBenefit" else line)
                     total += 1
                 progress(total)

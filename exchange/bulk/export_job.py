@@ -66,7 +66,7 @@ def decide_members(rows: Sequence[dict[str, Any]], patients: Sequence[str], toda
             decided.refused.append(Refused(key, verdict.refusal.value))
             continue
         decided.released.append(key)
-        decided.allowed.extend(Allowed(r, verdict.include_sensitive) for r in row["record_ids"])
+        decided.allowed.extend(Allowed(r, verdict.include_sensitive, key) for r in row["record_ids"])
     known = {row["group_member_key"] for row in rows}
     decided.refused.extend(Refused(k, "not_a_member_of_the_group") for k in sorted(wanted - known))
     return decided

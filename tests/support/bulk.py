@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from exchange.bulk.pull_flow import as_member_bundle
 from exchange.domain.consent import OrgId
 from exchange.member_match.outbound import Card, Grant, member_match_parameters
 
@@ -24,21 +25,6 @@ def member_bundle(patient_id: str, demographics: dict[str, str | None], previous
                   grant: Grant | None) -> dict[str, Any]:  # fmt: skip
     """A MemberBundle parameter whose MemberPatient has ``patient_id`` (references follow it)."""
     return as_member_bundle(member_match_parameters(demographics, previous, ours, grant), patient_id)
-
-
-def as_member_bundle(parameters: dict[str, Any], patient_id: str) -> dict[str, Any]:
-    """A single ``$member-match`` Parameters body as a MemberBundle, its Patient renamed ``patient_id``."""
-    parts = parameters["parameter"]
-    local = {"reference": f"Patient/{patient_id}"}
-    for part in parts:
-        resource = part["resource"]
-        if resource["resourceType"] == "Patient":
-            resource["id"] = patient_id
-        elif resource["resourceType"] == "Coverage":
-            resource["beneficiary"] = local
-        else:
-            resource["patient"], resource["performer"] = local, [local]
-    return {"name": "MemberBundle", "part": parts}
 
 
 def grant(source: OrgId, recipient: OrgId, *, sensitive: bool = False, days: int = 365) -> Grant:

@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +21,9 @@ from audit.clock import use_clock
 from audit.search import Criteria
 from audit.service import search_events
 from exchange.bulk.groups import MATCH_PARAMETERS_EXT, RESULT_CS
+from exchange.bulk.pull import Partner
+from exchange.bulk.pull_flow import our_member_bundle, pull
+from exchange.member_data.ingest import received_for
 from exchange.member_match.outbound import Card
 from exchange.transfers.partners import endpoint
 from graph.store import GraphStore
@@ -165,10 +169,13 @@ def test_bulk_match_answers_three_groups_and_the_export_releases_only_what_each_
     assert manifest["requiresAccessToken"] is True and manifest["error"] == []
     files = download(http_a, b_at_a, manifest["output"])
     assert len(files["Encounter"]) == 2 * released_per_person()
-    assert [c["subject"]["reference"] for c in files["Condition"]] == [f"Patient/A-{sensitive.key}"]  # #regular: none
+    key_of = {p.key: member_key_of(payers.store_a, f"A-{p.key}") for p in (regular, sensitive)}
+    assert [c["subject"]["reference"] for c in files["Condition"]] == [
+        f"Patient/{key_of[sensitive.key]}"
+    ]  # #regular: none
     assert "ExplanationOfBenefit" not in files  # the only claims are six years old
     subjects = {r["subject"]["reference"] for lines in files.values() for r in lines}
-    assert subjects == {f"Patient/A-{regular.key}", f"Patient/A-{sensitive.key}"}  # nothing outside the Group
+    assert subjects == {f"Patient/{k}" for k in key_of.values()}  # named as the match named them; nothing else
     for entry in manifest["output"]:
         assert http_a.get(entry["url"], headers=c_at_a).status_code == 404  # only to the partner that asked
     file_events = [e for e in search_events(payers.store_a, Criteria(partner_id="payer-b")).events
@@ -197,7 +204,8 @@ def test_a_consent_that_expired_since_the_match_sends_the_member_to_the_error_fi
     assert [e["issue"][0]["expression"] for e in errors] == [[f"Patient/{short_key}"]]
     assert errors[0]["issue"][0]["details"]["coding"][0]["code"] == "consent_period_ended"
     released = download(http_a, b_at_a, manifest["output"])
-    assert {r["subject"]["reference"] for r in released["Encounter"]} == {f"Patient/A-{long.key}"}
+    long_key = member_key_of(payers.store_a, f"A-{long.key}")
+    assert {r["subject"]["reference"] for r in released["Encounter"]} == {f"Patient/{long_key}"}
 
 
 def test_a_cancelled_export_is_gone_and_its_files_are_not_served(
@@ -214,6 +222,38 @@ def test_a_cancelled_export_is_gone_and_its_files_are_not_served(
     assert not (payers.a.data_dir / "bulk" / "exports" / job_id).exists() or not any(
         (payers.a.data_dir / "bulk" / "exports" / job_id).glob("*.ndjson")
     )
+
+
+def test_the_new_payer_pulls_in_bulk_verifies_every_file_and_a_second_pull_changes_nothing(
+    payers: TwoPayers, http_a: httpx.Client
+) -> None:
+    at_a = endpoint(payers.store_b, "payer-a")
+    smart = SmartClient(http_a, load_signing_key(payers.b), token_url=at_a.token_url, client_id=at_a.client_id,
+                        scope=BULK_SCOPES)  # fmt: skip
+    partner = Partner("payer-a", at_a.fhir_base_url, smart.token)
+    ours = {p.key: member_key_of(payers.store_b, f"B-{p.key}") for p in PEOPLE[:3]}
+    bundles = []
+    for p in PEOPLE[:3]:
+        previous = Card(org(A_NPI), member_id=a_member_id(p), start=TODAY - timedelta(days=900))
+        new = Card(org(B_NPI), member_id=f"B{p.key}0001", start=TODAY - timedelta(days=3))
+        bundle = our_member_bundle(payers.store_b, "payer-b", ours[p.key], previous, new, grant(org(A_NPI), org(B_NPI)))
+        assert bundle is not None
+        bundles.append(bundle)
+
+    with httpx.Client(timeout=30) as http:
+        first = pull(payers.store_b, payers.b.data_dir, http, partner, bundles, "bulk-T1", "corr-bulk-pull-1")
+        ingested = [received_for(payers.store_b, key) for key in ours.values()]
+        second = pull(payers.store_b, payers.b.data_dir, http, partner, bundles, "bulk-T1", "corr-bulk-pull-2")
+
+    assert (first.matched, first.not_matched, first.unattributed, first.refused_members) == (3, 0, 0, 0)
+    assert first.resources == 3 * released_per_person() and first.ingested_files == 3  # one Encounter file each
+    for rows in ingested:
+        assert [(r["resource_type"], r["resource_count"]) for r in rows] == [("Encounter", released_per_person())]
+        assert rows[0]["provenance"] == "received from payer payer-a in transfer bulk-T1"
+        assert (Path(rows[0]["path"]).name == f"{rows[0]['sha256']}.ndjson"
+                and hashlib.sha256(Path(rows[0]["path"]).read_bytes()).hexdigest() == rows[0]["sha256"])  # fmt: skip
+    assert second.resources == first.resources and second.ingested_files == 0  # the same files: nothing new
+    assert [received_for(payers.store_b, key) for key in ours.values()] == ingested
 
 
 def test_a_repeated_kick_off_with_the_same_idempotency_key_names_the_same_job(

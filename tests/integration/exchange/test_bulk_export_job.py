@@ -90,10 +90,14 @@ def lines(cfg: BulkConfig, job_id: str, entries: list[dict[str, Any]]) -> dict[s
     return out
 
 
-def expected(fhir: Path, record_ids: list[str], include_sensitive: bool) -> set[tuple[str, str]]:
+def expected(
+    fhir: Path, record_ids: list[str], include_sensitive: bool, keys: dict[str, str] | None = None
+) -> set[tuple[str, str]]:
+    """(type, id) of what may go out; a Patient's id is the member key (``keys``: record -> key)."""
     since = rules.clamped_since(None, TODAY)
+    keys = keys or {}
     return {
-        (str(r["resource_type"]), str(r["resource_id"]))
+        (str(r["resource_type"]), keys.get(str(r["resource_id"]), str(r["resource_id"])))
         for r in stored_rows(fhir, record_ids)
         if (r["resource_type"] in rules.UNDATED_TYPES or r["service_date"] >= since)  # type: ignore[operator]
         and not rules.withheld(bool(r["sensitive"]), r["security_labels"], include_sensitive)  # type: ignore[arg-type]
@@ -116,8 +120,10 @@ def test_an_export_releases_exactly_what_each_members_consent_allows_today(
 
     released = lines(cfg, manifest["job_id"], manifest["output"])
     got = {(t, r["id"]) for t, rs in released.items() for r in rs}
-    assert got == expected(fhir, [sensitive], True) | expected(fhir, [regular], False)
-    assert expected(fhir, [regular], True) - got  # #regular: its recent sensitive resources withheld
+    assert got == expected(fhir, [sensitive], True, members) | expected(fhir, [regular], False, members)
+    subjects = {r["subject"]["reference"] for t, rs in released.items() if t != "Patient" for r in rs if "subject" in r}
+    assert subjects == {f"Patient/{members[sensitive]}", f"Patient/{members[regular]}"}
+    assert expected(fhir, [regular], True, members) - got  # #regular: its recent sensitive resources withheld
     assert not any(k in eob for eob in released.get("ExplanationOfBenefit", []) for k in ("total", "payment"))
     errors = lines(cfg, manifest["job_id"], manifest["error"])["OperationOutcome"]
     assert [(e["issue"][0]["expression"], e["issue"][0]["details"]["coding"][0]["code"]) for e in errors] == [

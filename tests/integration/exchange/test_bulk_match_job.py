@@ -21,6 +21,7 @@ from exchange.bulk import jobs, service
 from exchange.bulk.config import BulkConfig
 from exchange.bulk.match_job import MatchJob, run_match
 from exchange.bulk.member_bundles import parse_bulk
+from exchange.bulk.pull_flow import as_member_bundle
 from exchange.bulk.runner import Runner
 from exchange.member_match.request import parse
 from exchange.member_match.result import Requester
@@ -30,7 +31,6 @@ from matching.linkage import jobs as matching_jobs
 from p2p.settings import Settings
 from synthetic.switch_requests import payer_identifier, switch_request
 from tests.integration.exchange.conftest import PAYER, context
-from tests.support.bulk import as_member_bundle
 
 pytestmark = pytest.mark.integration
 
