@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from audit import clock
-from benchmarks.bench_member_match import build
+from benchmarks.bench_member_match import bench_env, build
 from exchange.bulk import service
 from exchange.bulk.config import BulkConfig, bulk_config
 from exchange.bulk.export_request import ExportRequest
@@ -38,7 +38,6 @@ from exchange.member_match.result import Requester
 from exchange.member_match.setup import match_context
 from graph import server
 from p2p.bootstrap import graph_store
-from p2p.ports import free_port
 from p2p.settings import load_settings
 from synthetic import GeneratorConfig, HistoryScope, generate
 from synthetic.switch_requests import payer_identifier, switch_request
@@ -75,18 +74,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("var/bench-bulk"))
     args = parser.parse_args()
     workdir = args.workdir.resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    ports_file = workdir / "ports.json"
-    if not ports_file.is_file():
-        ports_file.write_text(json.dumps({"bolt": free_port(), "http": free_port()}))
-    ports = json.loads(ports_file.read_text())
-    system, value = payer_identifier(PAYER)
-    env = {
-        "P2P_NEO4J_HOME": str(workdir / "neo4j"), "P2P_NEO4J_BOLT_PORT": str(ports["bolt"]),
-        "P2P_NEO4J_HTTP_PORT": str(ports["http"]), "P2P_NEO4J_HEAP": "1g", "P2P_NEO4J_PAGECACHE": "1g",
-        "P2P_NEO4J_QUERY_TIMEOUT_S": "900", "P2P_DATA_DIR": str(workdir), "P2P_PAYER_ID": PAYER,
-        "P2P_PAYER_IDENTIFIERS": f"{system}|{value}", "P2P_MEMBER_DATA_DIR": str(workdir / "pop" / "fhir"),
-    }  # fmt: skip
+    env = {**bench_env(workdir, "1g", "1g"), "P2P_MEMBER_DATA_DIR": str(workdir / "pop" / "fhir")}
     if not (workdir / "pop" / "manifest.json").is_file():
         t = time.perf_counter()
         generate(GeneratorConfig(members=args.members, seed=42, history=HistoryScope.SWITCHERS), workdir / "pop")

@@ -26,9 +26,6 @@ from exchange.bulk.pull_flow import our_member_bundle, pull
 from exchange.member_data.ingest import received_for
 from exchange.member_match.outbound import Card
 from exchange.transfers.partners import endpoint
-from graph.store import GraphStore
-from matching.linkage import jobs
-from p2p.settings import Settings
 from security.client import SmartClient
 from security.keys import load_signing_key
 from tests.support.bulk import TODAY, grant, member_bundle, org, poll
@@ -42,7 +39,6 @@ from tests.support.two_payers import (
     a_member_id,
     member_key_of,
     released_per_person,
-    two_payers,
 )
 
 pytestmark = pytest.mark.integration
@@ -50,14 +46,6 @@ FHIR = {"Content-Type": "application/fhir+json", "Prefer": "respond-async"}
 EXPORT = "hl7.fhir.us.davinci-pdex#payertopayer"
 NOBODY = Person("9", "Zed", "Nobody", "1950-01-01", "M")
 BULK_SCOPES = "system/Group.bulk-member-match system/Group.export"
-
-
-@pytest.fixture
-def payers(
-    graphs: tuple[GraphStore, GraphStore], settings_a: Settings, settings_b: Settings, trained_model: jobs.TrainResult
-) -> Iterator[TwoPayers]:
-    with two_payers(settings_a, settings_b, *graphs, trained_model) as t:
-        yield t
 
 
 @pytest.fixture

@@ -25,38 +25,35 @@ from exchange.bulk.runner import Runner
 from exchange.domain import release_rules as rules
 from exchange.member_match.result import Requester
 from graph.store import GraphStore
-from tests.support.member_data import (
-    PAYER,
-    generated_histories,
-    load_records,
-    record_match,
-    richest_records,
-    stored_rows,
-)
+from tests.support import member_data as md
+from tests.support.member_data import stored_rows
 
 pytestmark = pytest.mark.integration
 TODAY = datetime.now(UTC).date()
-OPEN = (TODAY - timedelta(days=30), TODAY + timedelta(days=300))
-ENDED = (TODAY - timedelta(days=400), TODAY - timedelta(days=1))
+OPEN, ENDED = (
+    (TODAY - timedelta(days=7), TODAY + timedelta(days=90)),
+    (TODAY - timedelta(days=400), TODAY - timedelta(days=1)),
+)
+load_records, record_match = md.load_records, md.record_match
 B = Requester("payer-b", "client-b", "partner:payer-b", ())
 
 
 @pytest.fixture(scope="module")
 def fhir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generated_histories(tmp_path_factory.mktemp("histories") / "pop")
+    return md.generated_histories(tmp_path_factory.mktemp("histories") / "pop")
 
 
 @pytest.fixture(scope="module")
 def chosen(fhir: Path) -> list[str]:
     """Four rich records, the first two with sensitive resources inside the five-year look-back."""
-    rich = richest_records(fhir, 20)
+    rich = md.richest_records(fhir, 20)
     recent = [r for r in rich if expected(fhir, [r], True) - expected(fhir, [r], False)]
     rest = [r for r in rich if r not in recent[:2]]
     return [*recent[:2], *rest[:2]]
 
 
 def config(tmp_path: Path, fhir: Path) -> BulkConfig:
-    return BulkConfig(tmp_path / "data", fhir, "https://payer-a.example/fhir", PAYER, "Payer A", (), "1.1.0")
+    return BulkConfig(tmp_path / "data", fhir, "https://payer-a.example/fhir", md.PAYER, "Payer A", (), "1.1.0")
 
 
 def group(store: GraphStore, members: dict[str, str], owner: str = "payer-b") -> str:

@@ -25,7 +25,7 @@ from exchange.bulk.pull_flow import as_member_bundle
 from exchange.bulk.runner import Runner
 from exchange.member_match.request import parse
 from exchange.member_match.result import Requester
-from exchange.member_match.service import member_match
+from exchange.member_match.service import MatchContext, member_match
 from graph.store import GraphStore
 from matching.linkage import jobs as matching_jobs
 from p2p.settings import Settings
@@ -64,13 +64,16 @@ def submit(store: GraphStore, config: BulkConfig, body: dict[str, Any], partner:
     return service.submit_match(store, config, body, bundles, requester(partner), partner, "corr-bulk-1", clock.now())
 
 
+@pytest.fixture
+def ctx(loaded: GraphStore, settings: Settings, trained_model: matching_jobs.TrainResult) -> MatchContext:
+    return context(settings, loaded, trained_model)
+
+
 def test_each_member_gets_the_answer_the_single_member_match_gives(
-    loaded: GraphStore, settings: Settings, trained_model: matching_jobs.TrainResult,
-    switches: list[dict[str, Any]], tmp_path: Path,
-) -> None:  # fmt: skip
+    loaded: GraphStore, ctx: MatchContext, switches: list[dict[str, Any]], tmp_path: Path
+) -> None:
     partner = "payer-b"
     singles = requests_of(switches, partner, 12)
-    ctx = context(settings, loaded, trained_model)
     single = Counter(member_match(ctx, parse(b, "1.1.0"), requester(partner), "corr-single", body_sha256(b)).member_key
                      is not None for b in singles)  # fmt: skip
     config = cfg(tmp_path)
@@ -89,13 +92,10 @@ def test_each_member_gets_the_answer_the_single_member_match_gives(
 
 
 def test_a_job_taken_over_after_its_runner_died_resumes_without_deciding_anyone_twice(
-    loaded: GraphStore, settings: Settings, trained_model: matching_jobs.TrainResult,
-    switches: list[dict[str, Any]], tmp_path: Path,
-) -> None:  # fmt: skip
+    loaded: GraphStore, ctx: MatchContext, switches: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    singles, calls = requests_of(switches, "payer-c", 7), Counter[str]()
     partner = "payer-c"
-    singles = requests_of(switches, partner, 7)
-    ctx = context(settings, loaded, trained_model)
-    calls = Counter[str]()
 
     def dies_on_the_fifth_member() -> datetime:
         calls["now"] += 1
