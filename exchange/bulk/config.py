@@ -23,6 +23,7 @@ class BulkConfig:
     hrex_version: HrexVersion
     lease: timedelta = timedelta(seconds=60)
     batch: int = 25  # members decided between two progress records
+    parallel: int = 4  # members decided at once (the API's thread pool does the same for single requests)
     max_lines: int = 100_000  # resources per NDJSON file
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,20 +51,31 @@ def run_match(run: MatchJob, lease: jobs.Lease) -> None:
     bundles, requester = _bundles(run, job), requester_of(job)
     kept = {e["idx"]: e for e in _entries(run.store, lease.job_id)}
     pending = [b for b in bundles if b.index not in kept]
+    with ThreadPoolExecutor(run.config.parallel, thread_name_prefix="bulk-match") as pool:
+        _decide_all(run, lease, pool, pending, requester, job, kept)
+    _complete(run, lease, job, bundles, kept)
+
+
+def _decide(run: MatchJob, bundle: MemberBundle, requester: Requester, correlation_id: str) -> dict[str, Any]:
+    """One member, exactly as the single ``$member-match`` decides (and records) it."""
+    result = member_match(run.match, bundle.request, requester, correlation_id, bundle.sha256)
+    entry: dict[str, Any] = {"idx": bundle.index, "outcome": result.outcome, "decision_id": result.decision_id}
+    if result.member_key is not None:
+        entry["member_key"] = result.member_key
+    return entry
+
+
+def _decide_all(run: MatchJob, lease: jobs.Lease, pool: ThreadPoolExecutor, pending: list[MemberBundle],
+                requester: Requester, job: dict[str, Any], kept: dict[int, Any]) -> None:  # fmt: skip
+    """Members a batch at a time (``parallel`` at once), each batch kept with the job's progress."""
     for start in range(0, len(pending), run.config.batch):
-        entries = []
-        for bundle in pending[start : start + run.config.batch]:
-            result = member_match(run.match, bundle.request, requester, job["correlation_id"], bundle.sha256)
-            entry = {"idx": bundle.index, "outcome": result.outcome, "decision_id": result.decision_id}
-            if result.member_key is not None:
-                entry["member_key"] = result.member_key
-            entries.append(entry)
+        batch = pending[start : start + run.config.batch]
+        entries = list(pool.map(lambda b: _decide(run, b, requester, job["correlation_id"]), batch))
         kept.update({e["idx"]: e for e in entries})
         params = {"job_id": lease.job_id, "token": lease.token, "entries": entries, "done": len(kept),
                   "lease_until": (run.now() + run.config.lease).isoformat()}  # fmt: skip
         if not run.store.write("bulk/record_match_entries", params):
             raise jobs.LeaseLost(lease.job_id)
-    _complete(run, lease, job, bundles, kept)
 
 
 def _entries(store: GraphStore, job_id: str) -> list[dict[str, Any]]:

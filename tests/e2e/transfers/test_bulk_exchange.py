@@ -122,6 +122,8 @@ def test_bulk_match_answers_three_groups_and_the_export_releases_only_what_each_
     payers: TwoPayers, http_a: httpx.Client, b_at_a: dict[str, str], c_at_a: dict[str, str]
 ) -> None:
     regular, sensitive, constrained = PEOPLE[0], PEOPLE[1], PEOPLE[2]
+    group_resource = http_a.get("/fhir/metadata").json()["rest"][0]["resource"][1]
+    assert [o["name"] for o in group_resource["operation"]] == ["bulk-member-match", "davinci-data-export"]
     no_prefer = http_a.post("/fhir/Group/$bulk-member-match", json={"resourceType": "Parameters"},
                             headers={**b_at_a, "Content-Type": "application/fhir+json"})  # fmt: skip
     assert no_prefer.status_code == 400 and no_prefer.json()["resourceType"] == "OperationOutcome"
