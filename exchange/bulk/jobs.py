@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from graph.store import GraphStore, TxRunner
@@ -43,8 +44,10 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def create(store: GraphStore, job_id: str, kind: Kind, owner: str, at: datetime, **fields: Any) -> str:
-    job = {"job_id": job_id, "kind": kind.value, "owner_partner_id": owner, "created_at": at.isoformat(), **fields}
+def create(store: GraphStore, root: Path, job_id: str, kind: Kind, owner: str, at: datetime, **fields: Any) -> str:
+    """A pending job whose files live under ``root``: only runners sharing that folder claim it."""
+    job = {"job_id": job_id, "kind": kind.value, "owner_partner_id": owner, "created_at": at.isoformat(),
+           "root": str(root), **fields}  # fmt: skip
     store.write("bulk/create_job", {"job": {k: v for k, v in job.items() if v is not None}})
     return job_id
 
@@ -54,9 +57,10 @@ def get(store: GraphStore, job_id: str) -> dict[str, Any] | None:
     return rows[0]["job"] if rows else None
 
 
-def claim(store: GraphStore, runner: str, now: datetime, lease: timedelta) -> Lease | None:
+def claim(store: GraphStore, root: Path, runner: str, now: datetime, lease: timedelta) -> Lease | None:
     token = uuid.uuid4().hex
-    params = {"now": now.isoformat(), "lease_until": (now + lease).isoformat(), "token": token, "runner": runner}
+    params = {"now": now.isoformat(), "lease_until": (now + lease).isoformat(), "token": token, "runner": runner,
+              "root": str(root)}  # fmt: skip
     rows = store.write("bulk/claim_job", params)
     return Lease(rows[0]["job_id"], Kind(rows[0]["kind"]), token, rows[0]["claims"]) if rows else None
 

@@ -36,7 +36,7 @@ class Runner:
 
     def run_once(self) -> bool:
         """Claim and run one due job; False when there was none."""
-        lease = jobs.claim(self.store, self.name, self.now(), self.config.lease)
+        lease = jobs.claim(self.store, self.config.root, self.name, self.now(), self.config.lease)
         if lease is None:
             return False
         if lease.claims > MAX_CLAIMS:

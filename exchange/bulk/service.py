@@ -35,7 +35,7 @@ def submit_match(store: GraphStore, config: BulkConfig, body: dict[str, Any], bu
     job_id = jobs.new_id()
     raw = write_json(config.root / "requests" / f"{job_id}.json", body)
     orgs = [f"{s}|{v}" for s, v in requester.organization_identifiers]
-    jobs.create(store, job_id, jobs.Kind.MATCH, requester.partner_id, now, client_id=requester.client_id,
+    jobs.create(store, config.root, job_id, jobs.Kind.MATCH, requester.partner_id, now, client_id=requester.client_id,
                 actor=requester.actor, requester_identifiers=orgs, requester_name=requester_name,
                 correlation_id=correlation_id, request_sha256=body_sha256(raw), hrex_version=config.hrex_version,
                 total=len(bundles))  # fmt: skip
@@ -64,7 +64,7 @@ def submit_export(store: GraphStore, config: BulkConfig, group_id: str, request:
     if group_of(store, group_id, requester.partner_id) is None:
         return None
     job_id = jobs.new_id()
-    jobs.create(store, job_id, jobs.Kind.EXPORT, requester.partner_id, now, client_id=requester.client_id,
+    jobs.create(store, config.root, job_id, jobs.Kind.EXPORT, requester.partner_id, now, client_id=requester.client_id,
                 actor=requester.actor, group_id=group_id, export_request=to_json(request), request_url=request_url,
                 files_url=config.files_url(job_id), correlation_id=correlation_id,
                 transaction_time=now.isoformat())  # fmt: skip

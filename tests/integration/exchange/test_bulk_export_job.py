@@ -166,11 +166,11 @@ def test_a_running_export_that_is_cancelled_stops_and_leaves_no_files(
     job_id = service.submit_export(store, cfg, group(store, members), ExportRequest(), B, "u", "corr-cancel-1",
                                    clock.now())  # fmt: skip
     assert job_id is not None
-    lease = jobs.claim(store, "runner-1", clock.now(), cfg.lease)
+    lease = jobs.claim(store, cfg.root, "runner-1", clock.now(), cfg.lease)
     assert lease is not None and lease.job_id == job_id
     assert service.cancel(store, cfg, job_id, "payer-b", clock.now())
     with pytest.raises(jobs.LeaseLost):
         run_export(ExportJob(store, cfg, clock.now), lease)
     assert not cfg.export_dir(job_id).exists()
     assert service.status(store, cfg, job_id, "payer-b") is None
-    assert jobs.claim(store, "runner-2", clock.now(), cfg.lease) is None  # nothing left to run
+    assert jobs.claim(store, cfg.root, "runner-2", clock.now(), cfg.lease) is None  # nothing left to run

@@ -106,7 +106,7 @@ def test_a_job_taken_over_after_its_runner_died_resumes_after_the_last_kept_batc
     config = cfg(tmp_path)
     before = decisions(loaded, partner)
     job_id = submit(loaded, config, bulk_body(singles), partner)
-    lease = jobs.claim(loaded, "doomed", clock.now(), config.lease)
+    lease = jobs.claim(loaded, config.root, "doomed", clock.now(), config.lease)
     assert lease is not None
     with pytest.raises(RuntimeError):
         run_match(MatchJob(loaded, replace(ctx, now=dies_on_the_fifth_member), config, clock.now), lease)
