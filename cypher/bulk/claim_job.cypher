@@ -1,8 +1,8 @@
-// Purpose: Lease the oldest due bulk job of this data folder (pending, or running with an expired lease: its runner died) to one runner; the job is locked first, then checked again, so two runners never both hold it.
+// Purpose: Lease the oldest due bulk job of this data folder (pending, or running with an expired lease: its runner died) among the kinds the runner can run, to one runner; the job is locked first, then checked again, so two runners never both hold it.
 // Mode: write
-// Params: $now, $lease_until, $token, $runner, $root
+// Params: $now, $lease_until, $token, $runner, $root, $kinds
 MATCH (j:BulkJob {root: $root})
-WHERE j.status IN ['pending', 'running'] AND (j.lease_until IS NULL OR j.lease_until <= datetime($now))
+WHERE j.kind IN $kinds AND j.status IN ['pending', 'running'] AND (j.lease_until IS NULL OR j.lease_until <= datetime($now))
 WITH j ORDER BY j.created_at LIMIT 1
 SET j.lock_probe = $runner
 WITH j

@@ -57,10 +57,12 @@ def get(store: GraphStore, job_id: str) -> dict[str, Any] | None:
     return rows[0]["job"] if rows else None
 
 
-def claim(store: GraphStore, root: Path, runner: str, now: datetime, lease: timedelta) -> Lease | None:
+def claim(
+    store: GraphStore, root: Path, runner: str, now: datetime, lease: timedelta, kinds: tuple[Kind, ...] = tuple(Kind)
+) -> Lease | None:
     token = uuid.uuid4().hex
     params = {"now": now.isoformat(), "lease_until": (now + lease).isoformat(), "token": token, "runner": runner,
-              "root": str(root)}  # fmt: skip
+              "root": str(root), "kinds": [k.value for k in kinds]}  # fmt: skip
     rows = store.write("bulk/claim_job", params)
     return Lease(rows[0]["job_id"], Kind(rows[0]["kind"]), token, rows[0]["claims"]) if rows else None
 

@@ -1,7 +1,8 @@
 """The bulk job runner of an API process: a daemon thread that claims due jobs with a lease
 (``jobs.claim``) and runs them one at a time. Jobs live in Neo4j, so a restarted process (or
 another replica) takes over a job whose runner died once its lease has expired. A job that
-fails ``MAX_CLAIMS`` times is closed as failed; its status answers with the reason."""
+fails ``MAX_CLAIMS`` times is closed as failed; its status answers with the reason. A runner
+without a matching model (no published model yet) runs exports only."""
 
 from __future__ import annotations
 
@@ -36,20 +37,18 @@ class Runner:
 
     def run_once(self) -> bool:
         """Claim and run one due job; False when there was none."""
-        lease = jobs.claim(self.store, self.config.root, self.name, self.now(), self.config.lease)
+        kinds = tuple(jobs.Kind) if self.match is not None else (jobs.Kind.EXPORT,)  # no model: exports only
+        lease = jobs.claim(self.store, self.config.root, self.name, self.now(), self.config.lease, kinds)
         if lease is None:
             return False
         if lease.claims > MAX_CLAIMS:
             self._fail(lease, "too_many_attempts")
             return True
         try:
-            if lease.kind is jobs.Kind.MATCH:
-                if self.match is None:
-                    self._fail(lease, "no_matching_model")
-                    return True
-                run_match(MatchJob(self.store, self.match, self.config, self.now), lease)
-            else:
+            if lease.kind is jobs.Kind.EXPORT:
                 run_export(ExportJob(self.store, self.config, self.now), lease)
+            elif self.match is not None:  # match jobs are claimed only with a model
+                run_match(MatchJob(self.store, self.match, self.config, self.now), lease)
         except jobs.LeaseLost:
             log.info("bulk job stopped: cancelled or taken over", extra={"job_id": lease.job_id})
         return True
