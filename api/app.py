@@ -10,9 +10,12 @@ from fastapi import FastAPI
 
 from api import correlation, errors, faults, idempotency, sla
 from api.background import every
-from api.routers import acknowledgments, audit, auth, decisions, everything, fhir, steward, transfers
+from api.routers import acknowledgments, audit, auth, bulk, decisions, everything, fhir, groups, steward, transfers
 from api.security import install_security
+from audit import clock
 from audit.checkpointing import checkpoint_if_due
+from exchange.bulk.config import bulk_config
+from exchange.bulk.runner import Runner, start
 from exchange.member_match.service import MatchContext
 from exchange.member_match.setup import match_context
 from graph.cypher import CypherLibrary
@@ -54,6 +57,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
         stops.append(every(min(interval, 60.0), "audit-checkpoint", lambda: checkpoint_if_due(store, keys, interval)))
         stops.append(idempotency.purge_job(store))
         stops.append(sla.monitor_job(store, settings))
+        stops.append(start(Runner(store, bulk_config(settings), engine, clock.now)))  # bulk jobs (issue #8)
         try:
             yield
         finally:
@@ -82,6 +86,8 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     app.include_router(audit.router)
     app.include_router(transfers.router)
     app.include_router(acknowledgments.router)
+    app.include_router(bulk.router)
+    app.include_router(groups.router)
     return app
 
 

@@ -15,6 +15,9 @@ REQUIRED, OPTIONAL = Need.REQUIRED, Need.OPTIONAL
 ROUTES: tuple[tuple[str, str, Need], ...] = (
     # HRex does not require partners to send a key; when sent (our workers always do), it is honoured.
     ("POST", "/fhir/Patient/$member-match", OPTIONAL),
+    # Bulk exchange (issue #8): PDex does not require a key either; honoured when sent.
+    ("POST", "/fhir/Group/$bulk-member-match", OPTIONAL),
+    ("POST", "/fhir/Group/{id}/$davinci-data-export", OPTIONAL),
     # Our own workflow (issue #7).
     ("POST", "/transfers", REQUIRED),
     ("POST", "/transfers/{id}/cancel", REQUIRED),

@@ -83,6 +83,22 @@ def build(workdir: Path, members: int, env: dict[str, str]) -> None:
             print(f"loaded the graph in {time.perf_counter() - t:.0f}s")
 
 
+def bench_env(workdir: Path, heap: str, pagecache: str) -> dict[str, str]:
+    """Settings of a throw-away Neo4j and data folder in ``workdir`` (ports kept for the next run), as payer-a."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    ports_file = workdir / "ports.json"
+    if not ports_file.is_file():
+        ports_file.write_text(json.dumps({"bolt": free_port(), "http": free_port()}))
+    ports = json.loads(ports_file.read_text())
+    system, value = payer_identifier(PAYER)
+    return {
+        "P2P_NEO4J_HOME": str(workdir / "neo4j"), "P2P_NEO4J_BOLT_PORT": str(ports["bolt"]),
+        "P2P_NEO4J_HTTP_PORT": str(ports["http"]), "P2P_NEO4J_HEAP": heap, "P2P_NEO4J_PAGECACHE": pagecache,
+        "P2P_NEO4J_QUERY_TIMEOUT_S": "900", "P2P_DATA_DIR": str(workdir), "P2P_PAYER_ID": PAYER,
+        "P2P_PAYER_IDENTIFIERS": f"{system}|{value}",
+    }  # fmt: skip
+
+
 def register(env: dict[str, str], partner_ids: list[str]) -> dict[str, RegisteredPartner]:
     settings = load_settings(**{k[4:].lower(): v for k, v in env.items()})
     registered = {}
@@ -135,19 +151,9 @@ def main() -> None:
     parser.add_argument("--pagecache", default="3g")
     args = parser.parse_args()
     workdir = args.workdir.resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    ports_file = workdir / "ports.json"
-    if not ports_file.is_file():
-        ports_file.write_text(json.dumps({"bolt": free_port(), "http": free_port()}))
-    ports = json.loads(ports_file.read_text())
-    system, value = payer_identifier(PAYER)
-    env = {
-        "P2P_NEO4J_HOME": str(workdir / "neo4j"), "P2P_NEO4J_BOLT_PORT": str(ports["bolt"]),
-        "P2P_NEO4J_HTTP_PORT": str(ports["http"]), "P2P_NEO4J_HEAP": args.heap, "P2P_NEO4J_PAGECACHE": args.pagecache,
-        "P2P_NEO4J_QUERY_TIMEOUT_S": "900", "P2P_DATA_DIR": str(workdir), "P2P_PAYER_ID": PAYER,
-        "P2P_PAYER_IDENTIFIERS": f"{system}|{value}", "P2P_MEMBER_MATCH_REQUIRES_CONSENT": "false",
-        "P2P_API_RATE_PER_S": "1000000", "P2P_API_RATE_BURST": "1000000",
-    }  # fmt: skip
+    env = bench_env(workdir, args.heap, args.pagecache)
+    env.update({"P2P_MEMBER_MATCH_REQUIRES_CONSENT": "false", "P2P_API_RATE_PER_S": "1000000",
+                "P2P_API_RATE_BURST": "1000000"})  # fmt: skip
     settings = load_settings(**{k[4:].lower(): v for k, v in env.items()})
     build(workdir, args.members, env)
     switches = [s for s in pq.read_table(workdir / "pop" / "switches.parquet").to_pylist()

@@ -80,6 +80,11 @@ DETAIL_KEYS: dict[str, DetailKind] = {
     "replayed": DetailKind.FLAG,
     "request_late": DetailKind.FLAG,
     "severity": DetailKind.CODE,  # an alert's: WARNING, CRITICAL
+    # bulk exchange ($bulk-member-match, $davinci-data-export)
+    "members_matched": DetailKind.COUNT,
+    "members_no_match": DetailKind.COUNT,
+    "members_consent_constrained": DetailKind.COUNT,
+    "members_refused": DetailKind.COUNT,
 }
 
 MAX_DETAILS = 16

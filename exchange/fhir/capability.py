@@ -7,6 +7,8 @@ from typing import Any
 
 MEMBER_MATCH = "http://hl7.org/fhir/us/davinci-hrex/OperationDefinition/member-match"
 SMART = {"system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "SMART-on-FHIR"}
+BULK_MEMBER_MATCH = "http://hl7.org/fhir/us/davinci-pdex/OperationDefinition/BulkMemberMatch"
+DATA_EXPORT = "http://hl7.org/fhir/us/davinci-atr/OperationDefinition/davinci-data-export"
 HREX_IG = "http://hl7.org/fhir/us/davinci-hrex/ImplementationGuide/hl7.fhir.us.davinci-hrex"
 
 
@@ -34,7 +36,16 @@ def capability_statement(base_url: str, software_version: str, date: str, hrex_v
                         "interaction": [{"code": "search-type"}],
                         "searchParam": [{"name": "identifier", "type": "token"}],
                         "operation": [{"name": "member-match", "definition": MEMBER_MATCH}],
-                    }
+                    },
+                    {
+                        "type": "Group",
+                        "interaction": [{"code": "read"}, {"code": "search-type"}],
+                        "searchParam": [{"name": "code", "type": "token"}],
+                        "operation": [
+                            {"name": "bulk-member-match", "definition": BULK_MEMBER_MATCH},
+                            {"name": "davinci-data-export", "definition": DATA_EXPORT},
+                        ],
+                    },
                 ],
             }
         ],

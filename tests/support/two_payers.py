@@ -38,6 +38,8 @@ from tests.support.partners import NPI, TEST_APPROVAL, register_partner, token_f
 from tests.support.servers import running_api
 
 A_NPI, B_NPI = f"{NPI}|1000000011", f"{NPI}|1000000022"
+B_SCOPES_AT_A = ("system/Patient.member-match", "system/Patient.read", "system/Group.bulk-member-match",
+                 "system/Group.export")  # fmt: skip
 TODAY = date.today()
 
 
@@ -190,7 +192,7 @@ def two_payers(
         url_b = stack.enter_context(running_api(settings_b, member_match=None))
         b_key = load_signing_key(settings_b)
         at_a = partners.register(
-            store_a, partner_id="payer-b", name="Payer B", scopes=["system/Patient.member-match", "system/Patient.read"],
+            store_a, partner_id="payer-b", name="Payer B", scopes=[*B_SCOPES_AT_A],
             identifiers=[B_NPI], keys=partners.key_set({"keys": [b_key.jwk]}, None, ()), approval=TEST_APPROVAL,
         )  # fmt: skip
         partners.set_status(store_a, "payer-b", PartnerStatus.ACTIVE, TEST_APPROVAL)

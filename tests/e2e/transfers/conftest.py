@@ -12,10 +12,11 @@ from graph import server
 from graph.maintenance import delete_all_data
 from graph.schema import apply_schema
 from graph.store import GraphStore
+from matching.linkage import jobs
 from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.ports import free_port
 from p2p.settings import Settings
-from tests.support.two_payers import A_NPI, B_NPI, load_payer_a, load_payer_b, write_member_data
+from tests.support.two_payers import A_NPI, B_NPI, TwoPayers, load_payer_a, load_payer_b, two_payers, write_member_data
 
 FAST_RETRIES = {"transfer_retry_base_s": 0.05, "transfer_retry_cap_s": 0.2, "transfer_max_attempts": 4,
                 "transfer_hold_recheck_s": 0.2, "outbound_timeout_s": 2.0}  # fmt: skip
@@ -58,3 +59,11 @@ def graphs(session_store: GraphStore, session_store_b: GraphStore, tmp_path: Pat
     load_payer_a(session_store, tmp_path / "run-a")
     load_payer_b(session_store_b, tmp_path / "run-b")
     return session_store, session_store_b
+
+
+@pytest.fixture
+def payers(
+    graphs: tuple[GraphStore, GraphStore], settings_a: Settings, settings_b: Settings, trained_model: jobs.TrainResult
+) -> Iterator[TwoPayers]:
+    with two_payers(settings_a, settings_b, *graphs, trained_model) as t:
+        yield t

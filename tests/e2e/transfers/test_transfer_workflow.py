@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,14 +32,6 @@ pytestmark = pytest.mark.integration
 S = TransferState
 HAPPY = ["received", "identity_pending", "matched", "consent_checked", "requesting_data", "receiving", "ingested",
          "acknowledged", "completed"]  # fmt: skip
-
-
-@pytest.fixture
-def payers(
-    graphs: tuple[GraphStore, GraphStore], settings_a: Settings, settings_b: Settings, trained_model: jobs.TrainResult
-) -> Iterator[TwoPayers]:
-    with two_payers(settings_a, settings_b, *graphs, trained_model) as t:
-        yield t
 
 
 def submit(t: TwoPayers, body: dict[str, Any], key: str | None = None, **headers: str) -> httpx.Response:
