@@ -92,8 +92,14 @@ class Processes:
 
 
 def chaos(procs: Processes, stop: threading.Event, rng: random.Random) -> None:
-    while not stop.wait(rng.uniform(2.0, 6.0)):
-        procs.kill_and_restart(rng.choice([n for n in procs.procs if n != "api-a"] + ["api-a"]))
+    """Kill each process in turn (shuffled each round) at random moments until told to stop."""
+    while True:
+        names = list(procs.procs)
+        rng.shuffle(names)
+        for name in names:
+            if stop.wait(rng.uniform(2.0, 6.0)):
+                return
+            procs.kill_and_restart(name)
 
 
 def requests_for(pair: PayerPair, limit: int) -> list[dict[str, Any]]:
@@ -227,6 +233,7 @@ def main() -> int:
     parser.add_argument("--duplicates", type=float, default=0.05, help="Share of submissions sent twice.")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill", action="store_true", help="SIGKILL workers and APIs at random moments.")
+    parser.add_argument("--kill-for", type=float, default=120, help="Seconds of killing from the first submission.")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT / "var" / "reliability")
     args = parser.parse_args()
@@ -255,8 +262,8 @@ def main() -> int:
         with console.status(f"Submitting {len(bodies)} transfers"):
             answers = submit_all(pair, smart, bodies, args.duplicates, rng)
         with console.status("Waiting for every transfer to finish or reach its owner"):
-            if args.kill:
-                time.sleep(10)
+            if args.kill:  # keep killing while the transfers move, then let them settle
+                time.sleep(max(10.0, args.kill_for - (time.monotonic() - began)))
                 stop.set()
                 chaos_thread.join()
             ended = settle(pair, args.timeout)

@@ -10,6 +10,7 @@ partner's ``Retry-After``, within a number of attempts and an overall deadline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -33,6 +34,7 @@ class ErrorClass(StrEnum):
     BAD_RESPONSE = "bad_response"  # a 2xx we cannot read, or a status outside 2xx/4xx/5xx
     TOKEN_UNAVAILABLE = "token_unavailable"  # the partner's token endpoint failed transiently
     TOKEN_REFUSED = "token_refused"  # the partner refused us a token
+    IN_FLIGHT = "in_flight"  # 409: the partner is still working on our earlier attempt with this Idempotency-Key
 
 
 TRANSIENT = frozenset(
@@ -45,8 +47,11 @@ TRANSIENT = frozenset(
         ErrorClass.HTTP_503,
         ErrorClass.HTTP_504,
         ErrorClass.TOKEN_UNAVAILABLE,
+        ErrorClass.IN_FLIGHT,
     }
 )
+# The reason code of the Idempotency-Key draft's 409: "the first request with this key is still running".
+IN_FLIGHT_CODE = "idempotency_request_in_flight"
 _BY_STATUS = {
     408: ErrorClass.HTTP_408,
     429: ErrorClass.HTTP_429,
@@ -68,6 +73,14 @@ def classify_status(status: int) -> ErrorClass | None:
     if 500 <= status < 600:
         return ErrorClass.HTTP_5XX_OTHER
     return ErrorClass.BAD_RESPONSE
+
+
+def classify_answer(status: int, reason_codes: Sequence[str] = ()) -> ErrorClass | None:
+    """``classify_status``, except that a 409 saying our earlier attempt with the same key is
+    still in flight (a crash or a timeout on our side left it running) is worth retrying."""
+    if status == 409 and IN_FLIGHT_CODE in reason_codes:
+        return ErrorClass.IN_FLIGHT
+    return classify_status(status)
 
 
 def is_transient(error: ErrorClass) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from audit.domain.context import body_sha256
-from exchange.domain.retry import ErrorClass, classify_status, parse_retry_after
+from exchange.domain.retry import ErrorClass, classify_answer, parse_retry_after
 from security.client import PartnerTokenError, SmartClient
 
 FHIR_JSON = "application/fhir+json"
@@ -93,7 +93,7 @@ def call_partner(
 def _outcome(response: httpx.Response, latency_ms: float) -> CallOutcome:
     raw = response.content
     body, readable = _parsed(raw)
-    error = classify_status(response.status_code)
+    error = classify_answer(response.status_code, _reason_codes(body))
     if error is None and not readable:
         error = ErrorClass.BAD_RESPONSE
     return CallOutcome(
@@ -105,6 +105,14 @@ def _outcome(response: httpx.Response, latency_ms: float) -> CallOutcome:
         response_sha256=body_sha256(raw),
         replayed=response.headers.get(REPLAYED_HEADER, "").strip().lower() == "true",
     )
+
+
+def _reason_codes(body: Any) -> list[str]:
+    """The codes of an OperationOutcome's first issue (``details.coding``), if the body is one."""
+    issues = body.get("issue") if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome" else None
+    first = issues[0] if isinstance(issues, list) and issues and isinstance(issues[0], dict) else {}
+    codings = (first.get("details") or {}).get("coding") if isinstance(first.get("details"), dict) else None
+    return [c["code"] for c in codings or [] if isinstance(c, dict) and isinstance(c.get("code"), str)]
 
 
 def _parsed(raw: bytes) -> tuple[Any, bool]:

@@ -11,6 +11,7 @@ from exchange.domain.retry import (
     GiveUpReason,
     Retry,
     RetryPolicy,
+    classify_answer,
     classify_status,
     is_transient,
     next_step,
@@ -44,6 +45,7 @@ def test_only_the_listed_failures_are_transient() -> None:
     assert transient == {
         ErrorClass.CONNECTION, ErrorClass.TIMEOUT, ErrorClass.HTTP_408, ErrorClass.HTTP_429,
         ErrorClass.HTTP_502, ErrorClass.HTTP_503, ErrorClass.HTTP_504, ErrorClass.TOKEN_UNAVAILABLE,
+        ErrorClass.IN_FLIGHT,
     }  # fmt: skip
     assert not is_transient(classify_status(500))  # type: ignore[arg-type]
 
@@ -151,3 +153,11 @@ def test_retry_after_reads_seconds_and_http_dates(value: str | None, expected: f
 def test_the_retry_and_fault_rules_use_only_the_standard_library(module: str) -> None:
     tops = {name.split(".")[0] for name in imported(PROJECT_ROOT / "exchange" / "domain" / module)}
     assert tops <= set(sys.stdlib_module_names), tops - set(sys.stdlib_module_names)
+
+
+def test_a_409_for_our_own_attempt_still_in_flight_is_retried_but_a_business_409_is_not() -> None:
+    in_flight = classify_answer(409, ["idempotency_request_in_flight"])
+    assert in_flight is ErrorClass.IN_FLIGHT and is_transient(in_flight)
+    conflict = classify_answer(409, ["transfer_already_acknowledged"])
+    assert conflict is ErrorClass.REJECTED and not is_transient(conflict)
+    assert classify_answer(503, ["idempotency_request_in_flight"]) is ErrorClass.HTTP_503
