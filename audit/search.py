@@ -97,6 +97,18 @@ def search(store: GraphStore, criteria: Criteria, *, after: int = 0, limit: int 
     return SearchPage(events[:limit], int(events[limit - 1]["seq"]) if more else None)
 
 
+def all_events(store: GraphStore, alternatives: list[Criteria]) -> list[dict[str, Any]]:
+    """Every event matching any of ``alternatives`` (each read page by page), once each, in chain order."""
+    events: dict[int, dict[str, Any]] = {}
+    for criteria in alternatives:
+        after: int | None = 0
+        while after is not None:
+            page = search(store, criteria, after=after, limit=MAX_LIMIT)
+            events.update({int(e["seq"]): e for e in page.events})
+            after = page.next_after
+    return [events[s] for s in sorted(events)]
+
+
 def _with_integrity(stored: dict[str, Any]) -> dict[str, Any]:
     """The event with every field (absent ones null) and whether its content still matches its hash."""
     fields = stored_fields(stored)

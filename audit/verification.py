@@ -64,10 +64,8 @@ def verify_stretch(
     that ``first`` is part of the chain that ends in ``last_seq`` (a checkpoint or the head)."""
     start = int(first["seq"])
     verifier, after = ChainVerifier(start_seq=start, prev_hash=str(first.get("prev_hash"))), start - 1
-    while after < last_seq and (page := _page(store, after, PAGE_SIZE)):
-        page = [e for e in page if int(e["seq"]) <= last_seq]
-        if not page:
-            break
+    while after < last_seq and (page := _page(store, after, min(PAGE_SIZE, last_seq - after))):
+        page = [e for e in page if int(e["seq"]) <= last_seq]  # a stored seq past the gap is not read on
         verifier.feed(page, _checkpoints(store, trusted, after, int(page[-1]["seq"])))
         after = int(page[-1]["seq"])
     if after < last_seq:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
@@ -22,7 +23,8 @@ from security.principal import Principal, Scope
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Operator = Annotated[Principal, require(Scope.AUDIT)]
-Token = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@#|-]*$")]
+TOKEN = r"^[A-Za-z0-9][A-Za-z0-9._:@#|-]*$"
+Token = Annotated[str | None, Query(min_length=1, max_length=200, pattern=TOKEN)]
 
 
 def _when(value: str | None, name: str, end_of_day: bool = False) -> datetime | None:
@@ -80,4 +82,19 @@ async def member_evidence(
 ) -> Any:
     keys = audit_keys(request.app.state.settings)
     packet = await run_in_threadpool(service.member_evidence, store, keys, member_key)
+    return HTMLResponse(render_html(packet)) if format == "html" else packet.to_json()
+
+
+@router.get("/evidence/transfers/{transfer_id}", summary="A transfer's evidence packet (JSON or a readable page)")
+async def transfer_evidence(
+    request: Request,
+    store: Store,
+    transfer_id: Annotated[str, Path(min_length=1, max_length=200, pattern=TOKEN)],
+    _operator: Operator,
+    format: Annotated[Literal["json", "html"], Query()] = "json",
+) -> Any:
+    keys = audit_keys(request.app.state.settings)
+    packet = await run_in_threadpool(partial(service.transfer_evidence, store, keys, transfer_id=transfer_id))
+    if packet is None:
+        raise FhirInputError([Issue("transfer_id", "nothing is recorded for this transfer", "not-found")], 404)
     return HTMLResponse(render_html(packet)) if format == "html" else packet.to_json()

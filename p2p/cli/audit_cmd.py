@@ -13,7 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from audit import service
+from audit.domain.packets import Packet
 from audit.errors import AuditError
+from audit.evidence_proof import write_packet
 from audit.keys import AuditKeys
 from audit.search import Criteria, parse_when
 from graph.stewardship import StewardError
@@ -119,16 +121,31 @@ def public_key() -> None:
     console.print(_with_store(lambda _store, keys: service.public_key_pem(keys)), end="")
 
 
+def _packet(
+    store: GraphStore, keys: AuditKeys, member: str | None, transfer: str | None, correlation_id: str | None
+) -> Packet:
+    if member is not None:
+        return service.member_evidence(store, keys, member)
+    packet = service.transfer_evidence(store, keys, transfer_id=transfer, correlation_id=correlation_id)
+    if packet is None:
+        subject = f"transfer {transfer}" if transfer else f"correlation id {correlation_id}"
+        raise UserError(f"nothing is recorded for {subject}")
+    return packet
+
+
 @app.command()
 @friendly_errors
 def evidence(
-    member: Annotated[str, typer.Option("--member", help="Member key.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the JSON and HTML files.")],
+    member: Annotated[str | None, typer.Option("--member", help="Member key.")] = None,
+    transfer: Annotated[str | None, typer.Option("--transfer", help="Transfer id.")] = None,
+    correlation_id: Annotated[str | None, typer.Option("--correlation-id", help="Correlation id.")] = None,
 ) -> None:
-    """Evidence packet for a member: its audited events, identity link history and chain proof."""
-    packet, json_path, html_path = _with_store(
-        lambda store, keys: service.write_member_evidence(store, keys, member, out)
-    )
+    """Evidence packet for a member, a transfer or a correlation id, with its chain proof."""
+    if sum(x is not None for x in (member, transfer, correlation_id)) != 1:
+        raise UserError("give exactly one of --member, --transfer, --correlation-id")
+    packet = _with_store(lambda store, keys: _packet(store, keys, member, transfer, correlation_id))
+    json_path, html_path = write_packet(packet, out)
     events = len(packet.sections[0].rows)
     proof = "[green]verified[/green]" if packet.verified else "[red]FAILED[/red]"
     console.print(f"{events} events, chain proof {proof}: {json_path} and {html_path}")
