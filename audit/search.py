@@ -92,7 +92,7 @@ def search(store: GraphStore, criteria: Criteria, *, after: int = 0, limit: int 
         "after": after, "until_seq": until_seq, "limit": limit + 1,
     }  # fmt: skip
     query = next((name for key, name in ANCHORS if params[key] is not None), "audit/search_by_range")
-    events = [_with_integrity(row["event"]) for row in store.read(query, params)]
+    events = [with_integrity(row["event"]) for row in store.read(query, params)]
     more = len(events) > limit  # one more than asked was read, to know whether a next page exists
     return SearchPage(events[:limit], int(events[limit - 1]["seq"]) if more else None)
 
@@ -109,7 +109,7 @@ def all_events(store: GraphStore, alternatives: list[Criteria]) -> list[dict[str
     return [events[s] for s in sorted(events)]
 
 
-def _with_integrity(stored: dict[str, Any]) -> dict[str, Any]:
+def with_integrity(stored: dict[str, Any]) -> dict[str, Any]:
     """The event with every field (absent ones null) and whether its content still matches its hash."""
     fields = stored_fields(stored)
     intact = content_hash(fields, int(fields["seq"])) == stored.get("hash")

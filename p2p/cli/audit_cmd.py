@@ -21,6 +21,7 @@ from audit.search import Criteria, parse_when
 from graph.stewardship import StewardError
 from graph.store import GraphStore
 from p2p.bootstrap import audit_keys, graph_store
+from p2p.cli import audit_export_cmd
 from p2p.cli.common import UserError, console, friendly_errors, settings
 
 app = typer.Typer(help="The tamper-evident audit ledger: verify, search, checkpoint, evidence.", no_args_is_help=True)
@@ -151,3 +152,8 @@ def evidence(
     console.print(f"{events} events, chain proof {proof}: {json_path} and {html_path}")
     if not packet.verified:
         raise typer.Exit(1)
+
+
+app.command()(audit_export_cmd.export)
+app.command()(audit_export_cmd.archive)
+app.command("verify-archive")(audit_export_cmd.verify_archive)
