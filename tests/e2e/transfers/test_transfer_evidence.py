@@ -7,11 +7,14 @@ the verified chain. Operators only; the CLI writes the same packet by correlatio
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fhir.resources.R4B.auditevent import AuditEvent
+from fhir.resources.R4B.bundle import Bundle
 from typer.testing import CliRunner
 
 from audit.service import checkpoint
@@ -66,7 +69,7 @@ def test_both_payers_explain_a_retried_transfer_and_prove_it(
         assert [r["reason_code"] for r in rows["consent_checks"]] == ["CONSENT_REGULAR_HONOURED"]
         assert "member_data.ingest" in [r["action"] for r in rows["acknowledgments"]]
         assert rows["disposition"] == [{"source": "transfer record", "state": "completed", "owner": "none",
-                                        "reason": "completed", "at": rows["disposition"][0]["at"]}]  # fmt: skip
+                                        "reason": "acknowledged", "at": rows["disposition"][0]["at"]}]  # fmt: skip
         assert all(r["verified"] and r["chains_to"].startswith("checkpoint seq") for r in rows["chain_proof"])
         assert len(rows["chain_proof"]) == len(rows["timeline"])
 
@@ -74,7 +77,7 @@ def test_both_payers_explain_a_retried_transfer_and_prove_it(
                          headers=bearer(person_token(t.a, Role.OPERATOR, "olu"))).json()  # fmt: skip
         a_rows = sections(at_a)
         decision = next(r for r in a_rows["identity_decision"] if r["source"] == "match decision recorded here")
-        assert decision["outcome"] == "match" and decision["model_version"]
+        assert decision["outcome"] == "unique_match" and decision["model_version"]
         assert decision["member_key"] in {r["member_key"] for r in a_rows["identity_explanation"]}
         assert all(r["contributions"] for r in a_rows["identity_explanation"])
         assert [r["policy"] for r in a_rows["consent_checks"] if r["seq"] is None] == ["regular"]
@@ -91,11 +94,29 @@ def test_both_payers_explain_a_retried_transfer_and_prove_it(
                               headers=bearer(t.enrollment_token))  # fmt: skip
         assert forbidden.status_code == 403
 
+        fhir = httpx.get(f"{t.url_b}/audit/fhir", params={"correlation_id": "corr-evidence-0001"}, headers=headers,
+                         timeout=30)  # fmt: skip
+        assert fhir.status_code == 200 and fhir.headers["content-type"].startswith("application/fhir+json")
+        exported = Bundle.model_validate(fhir.json())
+        kinds = Counter(e.resource.__resource_type__ for e in exported.entry)
+        assert kinds["AuditEvent"] == len(rows["timeline"]) and kinds["Provenance"] >= 1
+        prov = next(e.resource for e in exported.entry if e.resource.__resource_type__ == "Provenance")
+        assert prov.agent[0].who.identifier.value == "payer-a" and prov.entity[0].what.identifier.value == transfer_id
+        first_seq = rows["timeline"][0]["seq"]
+        one = httpx.get(f"{t.url_b}/audit/events/{first_seq}/fhir", headers=headers, timeout=30)
+        assert AuditEvent.model_validate(one.json()).subtype[0].code == "transfer.received"
+        assert httpx.get(f"{t.url_b}/audit/events/999999/fhir", headers=headers, timeout=30).status_code == 404
+
         monkeypatch.setenv("P2P_DATA_DIR", str(t.a.data_dir))  # the CLI on payer A's database (the test Neo4j)
         result = CliRunner().invoke(app, ["audit", "evidence", "--correlation-id", "corr-evidence-0001",
                                           "--out", str(tmp_path)])  # fmt: skip
         assert result.exit_code == 0, result.output
         written = json.loads((tmp_path / "evidence-correlation-corr-evidence-0001.json").read_text())
         assert written["verified"] and sections(written)["timeline"][0]["action"] == "member_match.decide"
+        exported_a = CliRunner().invoke(app, ["audit", "export", "--fhir", "--correlation-id", "corr-evidence-0001",
+                                              "--out", str(tmp_path / "a.json")])  # fmt: skip
+        assert exported_a.exit_code == 0, exported_a.output
+        bundle_a = Bundle.model_validate_json((tmp_path / "a.json").read_text())
+        assert bundle_a.entry[0].resource.subtype[0].code == "member_match.decide"
         refused = CliRunner().invoke(app, ["audit", "evidence", "--transfer", "x", "--member", "y", "--out", "z"])
         assert refused.exit_code == 1 and "exactly one of" in refused.output
