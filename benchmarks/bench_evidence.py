@@ -26,7 +26,7 @@ from audit.checkpointing import create_checkpoint
 from audit.domain.events import EventDraft, Outcome
 from audit.keys import AuditKeys
 from audit.ledger import append_many
-from audit.service import transfer_evidence
+from audit.service import member_evidence, transfer_evidence
 from graph.store import GraphStore
 
 STATES = ["received", "identity_pending", "matched", "consent_checked", "requesting_data", "receiving", "ingested",
@@ -125,6 +125,18 @@ def measure(store: GraphStore, keys: AuditKeys, transfers: int, samples: int) ->
           f"max {max(verified):,} events")  # fmt: skip
 
 
+def measure_members(store: GraphStore, keys: AuditKeys, samples: int = 10) -> None:
+    """For comparison: a member's packet, whose events are spread over the whole chain (a stretch each)."""
+    timings = []
+    for n in range(samples):
+        started = time.perf_counter()
+        packet = member_evidence(store, keys, f"M-{n * 997 % 20_000}")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert packet.verified
+    print(f"member evidence packet ({samples} members, about {len(packet.sections[0].rows)} events each, spread over "
+          f"the chain): p50 {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
@@ -139,6 +151,7 @@ def main() -> None:
         fill(store, keys, args.events, args.spread, args.checkpoint_every)
         transfers = int(store.read("audit/head")[0]["seq"]) // 10 // 14  # complete transfers, about
         measure(store, keys, max(1, transfers - 20), args.samples)
+        measure_members(store, keys)
 
 
 if __name__ == "__main__":

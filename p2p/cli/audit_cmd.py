@@ -22,6 +22,7 @@ from graph.stewardship import StewardError
 from graph.store import GraphStore
 from p2p.bootstrap import audit_keys, graph_store
 from p2p.cli import audit_export_cmd
+from p2p.cli.audit_report import fail
 from p2p.cli.common import UserError, console, friendly_errors, settings
 
 app = typer.Typer(help="The tamper-evident audit ledger: verify, search, checkpoint, evidence.", no_args_is_help=True)
@@ -58,14 +59,7 @@ def verify(page_size: Annotated[int, typer.Option(min=100, max=50_000, help="Eve
     if report.ok:
         console.print(f"[green]OK[/green]: the chain verifies; head hash {report.last_hash}")
         return
-    first = report.first_problem
-    assert first is not None
-    console.print(f"[red]FAILED[/red]: first bad seq {first.seq} ({first.kind}): {escape(first.message)}")
-    for problem in sorted(report.problems, key=lambda p: p.seq)[1:]:
-        console.print(f"  also seq {problem.seq} ({problem.kind}): {escape(problem.message)}")
-    if report.more_problems:
-        console.print(f"  and {report.more_problems} more")
-    raise typer.Exit(1)
+    fail(report)
 
 
 @app.command()

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from audit import clock
 from audit.archive import archive as write_archive
@@ -17,6 +16,7 @@ from audit.errors import AuditError
 from audit.fhir_export import correlation_bundle
 from audit.search import parse_when
 from p2p.bootstrap import audit_keys, graph_store
+from p2p.cli.audit_report import fail
 from p2p.cli.common import UserError, console, friendly_errors, settings
 
 
@@ -73,7 +73,4 @@ def verify_archive(
     if report.ok:
         console.print(f"[green]OK[/green]: {report.events:,} events, {report.checkpoints} checkpoints verify")
         return
-    first = report.first_problem
-    assert first is not None
-    console.print(f"[red]FAILED[/red]: first bad seq {first.seq} ({first.kind}): {escape(first.message)}")
-    raise typer.Exit(1)
+    fail(report)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from audit import clock
 from audit.archive import archive, verify_archive
@@ -17,6 +18,7 @@ from audit.errors import AuditError
 from audit.keys import AuditKeys
 from audit.search import Criteria, search
 from graph.store import GraphStore
+from p2p.cli.main import app
 from tests.integration.audit.conftest import append_one, draft
 
 NOW = datetime(2033, 6, 1, tzinfo=UTC)
@@ -65,3 +67,22 @@ def test_events_within_retention_or_without_a_signature_are_not_archived(
         archive(aged, keys, datetime(2030, 1, 1, tzinfo=UTC), tmp_path, 6, NOW)
     with pytest.raises(AuditError, match="no signed checkpoint"):
         archive(aged, keys, datetime(2025, 1, 1, 0, 0, 2, tzinfo=UTC), tmp_path, 6, NOW)
+
+
+def test_the_cli_archives_past_the_retention_and_verifies_the_archive(
+    aged: GraphStore, keys: AuditKeys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("P2P_AUDIT_SIGNING_KEY", str(keys.private_path))
+    monkeypatch.setenv("P2P_AUDIT_PUBLIC_KEYS_DIR", str(keys.public_dir))
+    refused = CliRunner().invoke(app, ["audit", "archive", "--before", "2026-06-01", "--out", str(tmp_path / "x")])
+    assert refused.exit_code == 1 and "retention period" in refused.output  # six years by default
+    monkeypatch.setenv("P2P_AUDIT_RETENTION_YEARS", "1")
+    made = CliRunner().invoke(app, ["audit", "archive", "--before", "2025-06-01", "--out", str(tmp_path / "a")])
+    assert made.exit_code == 0, made.output
+    assert "5 events (seq 1..5)" in made.output
+    checked = CliRunner().invoke(app, ["audit", "verify-archive", str(tmp_path / "a")])
+    assert checked.exit_code == 0 and "OK" in checked.output
+    (tmp_path / "a" / "manifest.json").write_text((tmp_path / "a" / "manifest.json").read_text().replace(
+        '"last_seq": 5', '"last_seq": 4'))  # fmt: skip
+    assert CliRunner().invoke(app, ["audit", "verify-archive", str(tmp_path / "a")]).exit_code == 1
+    assert "not an audit archive" in CliRunner().invoke(app, ["audit", "verify-archive", str(tmp_path)]).output
