@@ -27,28 +27,27 @@ from graph.store import GraphStore
 Lookup = Callable[[str], dict[str, Any] | None]
 
 
-def _transfer_ids(events: list[dict[str, Any]]) -> list[str]:
-    return sorted({str(e["transfer_id"]) for e in events if e.get("transfer_id")})
+def _union(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_seq = {int(e["seq"]): e for group in groups for e in group}
+    return [by_seq[s] for s in sorted(by_seq)]
 
 
 def _scope(
     store: GraphStore, transfer_id: str | None, correlation_id: str | None, transfer_of: Lookup
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """The events (chain order) and the transfer record (when this payer holds one)."""
-    transfer = transfer_of(transfer_id) if transfer_id else None
     if transfer_id:
-        events = all_events(store, [Criteria(transfer_id=transfer_id)])
-        correlations = {str(e["correlation_id"]) for e in events} | (
-            {transfer["correlation_id"]} if transfer else set()
-        )
-        return all_events(store, [Criteria(transfer_id=transfer_id)] + [Criteria(correlation_id=c) for c in
-                                                                        sorted(correlations)]), transfer  # fmt: skip
+        transfer = transfer_of(transfer_id)
+        own = all_events(store, [Criteria(transfer_id=transfer_id)])
+        correlations = {str(e["correlation_id"]) for e in own} | ({transfer["correlation_id"]} if transfer else set())
+        return _union(own, all_events(store, [Criteria(correlation_id=c) for c in sorted(correlations)])), transfer
     assert correlation_id is not None
-    events = all_events(store, [Criteria(correlation_id=correlation_id)])
-    ids = _transfer_ids(events)
+    shared = all_events(store, [Criteria(correlation_id=correlation_id)])
+    ids = sorted({str(e["transfer_id"]) for e in shared if e.get("transfer_id")})
     transfers = [t for t in (transfer_of(i) for i in ids) if t is not None]
-    more = [Criteria(transfer_id=i) for i in ids]
-    return all_events(store, [Criteria(correlation_id=correlation_id), *more]), transfers[0] if transfers else None
+    return _union(shared, all_events(store, [Criteria(transfer_id=i) for i in ids])), transfers[
+        0
+    ] if transfers else None
 
 
 def transfer_packet(
