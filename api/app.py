@@ -52,7 +52,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
             stops.append(every(refresh, "tf-refresh", lambda: engine.engine.refresh_frequencies(store)))
         keys, interval = audit_keys(settings), settings.audit_checkpoint_interval_s
         every_events = settings.audit_checkpoint_every_events
-        stops.append(every(min(interval, 5.0), "audit-checkpoint",
+        stops.append(every(min(interval, 60.0), "audit-checkpoint",
                            lambda: checkpoint_if_due(store, keys, interval, every_events)))  # fmt: skip
         stops.append(idempotency.purge_job(store))
         try:

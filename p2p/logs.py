@@ -78,7 +78,7 @@ def dict_config(level: str = "INFO", stream: Any = "ext://sys.stderr") -> dict[s
         "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["no_wire_trace"],
                               "stream": stream}},
         "root": {"handlers": ["json"], "level": level},
-        "loggers": {name: {"handlers": [], "propagate": True} for name in UVICORN_LOGGERS},
+        "loggers": {name: {"handlers": [], "propagate": True, "level": "NOTSET"} for name in UVICORN_LOGGERS},
     }  # fmt: skip
 
 

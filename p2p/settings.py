@@ -182,7 +182,7 @@ class Settings(BaseSettings):
     )
     audit_checkpoint_every_events: int = Field(
         500, ge=10, description="Also sign a checkpoint once the head is this many events past the last one (checked "
-        "every few seconds): it bounds the stretch of chain an evidence packet's proof verifies.",
+        "every minute): it bounds the stretch of chain an evidence packet's proof verifies.",
     )  # fmt: skip
     audit_retention_years: int = Field(
         6, ge=1, le=100, description="Years audit events are kept in the ledger; older ones may be archived "
