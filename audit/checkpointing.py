@@ -33,14 +33,19 @@ def create_checkpoint(store: GraphStore, keys: AuditKeys) -> tuple[Checkpoint, b
     return saved, saved == signed
 
 
-def checkpoint_if_due(store: GraphStore, keys: AuditKeys, interval_s: float) -> Checkpoint | None:
+def checkpoint_if_due(
+    store: GraphStore, keys: AuditKeys, interval_s: float, every_events: int | None = None
+) -> Checkpoint | None:
     """For the service to call periodically: sign the head if it moved since the last
-    checkpoint and that one is at least ``interval_s`` old. Returns the new checkpoint, if any."""
+    checkpoint and that one is at least ``interval_s`` old, or ``every_events`` events behind
+    the head (which bounds the stretch an evidence proof verifies). Returns the new checkpoint, if any."""
     head_seq = int(store.read("audit/head")[0]["seq"])
     last = last_checkpoint(store)
     if head_seq == 0 or (last is not None and last.seq >= head_seq):
         return None
-    if last is not None and format_time(clock.now() - timedelta(seconds=interval_s)) < last.at:
+    behind = head_seq - (last.seq if last else 0)
+    old_enough = last is None or format_time(clock.now() - timedelta(seconds=interval_s)) >= last.at
+    if not old_enough and (every_events is None or behind < every_events):
         return None
     checkpoint, _ = create_checkpoint(store, keys)
     return checkpoint

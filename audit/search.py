@@ -92,12 +92,24 @@ def search(store: GraphStore, criteria: Criteria, *, after: int = 0, limit: int 
         "after": after, "until_seq": until_seq, "limit": limit + 1,
     }  # fmt: skip
     query = next((name for key, name in ANCHORS if params[key] is not None), "audit/search_by_range")
-    events = [_with_integrity(row["event"]) for row in store.read(query, params)]
+    events = [with_integrity(row["event"]) for row in store.read(query, params)]
     more = len(events) > limit  # one more than asked was read, to know whether a next page exists
     return SearchPage(events[:limit], int(events[limit - 1]["seq"]) if more else None)
 
 
-def _with_integrity(stored: dict[str, Any]) -> dict[str, Any]:
+def all_events(store: GraphStore, alternatives: list[Criteria]) -> list[dict[str, Any]]:
+    """Every event matching any of ``alternatives`` (each read page by page), once each, in chain order."""
+    events: dict[int, dict[str, Any]] = {}
+    for criteria in alternatives:
+        after: int | None = 0
+        while after is not None:
+            page = search(store, criteria, after=after, limit=MAX_LIMIT)
+            events.update({int(e["seq"]): e for e in page.events})
+            after = page.next_after
+    return [events[s] for s in sorted(events)]
+
+
+def with_integrity(stored: dict[str, Any]) -> dict[str, Any]:
     """The event with every field (absent ones null) and whether its content still matches its hash."""
     fields = stored_fields(stored)
     intact = content_hash(fields, int(fields["seq"])) == stored.get("hash")

@@ -7,15 +7,19 @@ knows about HTTP or the console.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from audit.checkpointing import checkpoint_if_due, create_checkpoint
 from audit.domain.chain import VerificationReport
 from audit.domain.checkpoints import Checkpoint
 from audit.domain.packets import Packet
-from audit.evidence import member_packet, write_packet
+from audit.evidence import member_packet
+from audit.evidence_proof import write_packet
 from audit.keys import AuditKeys
 from audit.search import Criteria, SearchPage, search
+from audit.transfer_evidence import transfer_packet
 from audit.verification import PAGE_SIZE, Progress, verify_ledger
+from exchange.member_match.queries import decision
 from graph.stewardship import link_history
 from graph.store import GraphStore
 
@@ -53,3 +57,18 @@ def write_member_evidence(
     packet = member_evidence(store, keys, member_key)
     json_path, html_path = write_packet(packet, out_dir)
     return packet, json_path, html_path
+
+
+def _transfer(store: GraphStore, transfer_id: str) -> dict[str, Any] | None:
+    rows = store.read("transfers/transfer", {"transfer_id": transfer_id})
+    return dict(rows[0]["transfer"]) if rows else None
+
+
+def transfer_evidence(
+    store: GraphStore, keys: AuditKeys, *, transfer_id: str | None = None, correlation_id: str | None = None
+) -> Packet | None:
+    """The evidence packet of a transfer or a correlation id; None when nothing is known of it."""
+    return transfer_packet(
+        store, keys.trusted(), transfer_id=transfer_id, correlation_id=correlation_id,
+        transfer_of=lambda i: _transfer(store, i), decision_of=lambda i: decision(store, i),
+    )  # fmt: skip

@@ -64,8 +64,9 @@ def verify_stretch(
     that ``first`` is part of the chain that ends in ``last_seq`` (a checkpoint or the head)."""
     start = int(first["seq"])
     verifier, after = ChainVerifier(start_seq=start, prev_hash=str(first.get("prev_hash"))), start - 1
-    while after < last_seq and (page := _page(store, after, PAGE_SIZE)):
-        page = [e for e in page if int(e["seq"]) <= last_seq]
+    while after < last_seq:
+        until = min(after + PAGE_SIZE, last_seq)
+        page = [row["event"] for row in store.read("audit/events_between", {"after": after, "until": until})]
         if not page:
             break
         verifier.feed(page, _checkpoints(store, trusted, after, int(page[-1]["seq"])))

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import logging.config
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 _correlation: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
@@ -54,10 +55,33 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, separators=(",", ":"))
 
 
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+class NoWireTrace(logging.Filter):
+    """Drops the database driver's wire trace: its DEBUG records quote every query's
+    parameters (names, dates of birth, card ids). Its INFO and above (connections, errors) stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.split(".")[0] == "neo4j" and record.levelno < logging.INFO)
+
+
+def dict_config(level: str = "INFO", stream: Any = "ext://sys.stderr") -> dict[str, Any]:
+    """The whole process's logging (``logging.config.dictConfig``), uvicorn's loggers included:
+    one JSON handler on the root, uvicorn's records propagated to it. ``p2p serve`` hands it to
+    uvicorn, so every worker process logs the same way."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "filters": {"no_wire_trace": {"()": NoWireTrace}},
+        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["no_wire_trace"],
+                              "stream": stream}},
+        "root": {"handlers": ["json"], "level": level},
+        "loggers": {name: {"handlers": [], "propagate": True, "level": "NOTSET"} for name in UVICORN_LOGGERS},
+    }  # fmt: skip
+
+
 def configure(level: str = "INFO") -> None:
-    """JSON lines on stderr for the whole process (the CLI's worker and serve commands)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    """JSON lines on stderr for the whole process (the CLI's worker command)."""
+    logging.config.dictConfig(dict_config(level))

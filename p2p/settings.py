@@ -180,6 +180,14 @@ class Settings(BaseSettings):
     audit_checkpoint_interval_s: float = Field(
         3600.0, gt=0, description="Seconds between signed checkpoints of the chain head (when it has moved)."
     )
+    audit_checkpoint_every_events: int = Field(
+        500, ge=10, description="Also sign a checkpoint once the head is this many events past the last one (checked "
+        "every minute): it bounds the stretch of chain an evidence packet's proof verifies.",
+    )  # fmt: skip
+    audit_retention_years: int = Field(
+        6, ge=1, le=100, description="Years audit events are kept in the ledger; older ones may be archived "
+        "(`p2p audit archive`).",
+    )  # fmt: skip
 
     # Fault injection on the partner-facing side (tests, demo, reliability runs). Off by default.
     faults: str = Field(

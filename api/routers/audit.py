@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from api.auth import require
 from api.deps import Store
 from api.limits import page_size
-from audit import service
+from audit import fhir_export, service
 from audit.evidence_html import render_html
 from audit.search import Criteria, parse_when
 from exchange.fhir.errors import FhirInputError, Issue
@@ -21,8 +22,10 @@ from p2p.bootstrap import audit_keys
 from security.principal import Principal, Scope
 
 router = APIRouter(prefix="/audit", tags=["audit"])
+FHIR_JSON = "application/fhir+json"
 Operator = Annotated[Principal, require(Scope.AUDIT)]
-Token = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@#|-]*$")]
+TOKEN = r"^[A-Za-z0-9][A-Za-z0-9._:@#|-]*$"
+Token = Annotated[str | None, Query(min_length=1, max_length=200, pattern=TOKEN)]
 
 
 def _when(value: str | None, name: str, end_of_day: bool = False) -> datetime | None:
@@ -81,3 +84,42 @@ async def member_evidence(
     keys = audit_keys(request.app.state.settings)
     packet = await run_in_threadpool(service.member_evidence, store, keys, member_key)
     return HTMLResponse(render_html(packet)) if format == "html" else packet.to_json()
+
+
+@router.get("/evidence/transfers/{transfer_id}", summary="A transfer's evidence packet (JSON or a readable page)")
+async def transfer_evidence(
+    request: Request,
+    store: Store,
+    transfer_id: Annotated[str, Path(min_length=1, max_length=200, pattern=TOKEN)],
+    _operator: Operator,
+    format: Annotated[Literal["json", "html"], Query()] = "json",
+) -> Any:
+    keys = audit_keys(request.app.state.settings)
+    packet = await run_in_threadpool(partial(service.transfer_evidence, store, keys, transfer_id=transfer_id))
+    if packet is None:
+        raise FhirInputError([Issue("transfer_id", "nothing is recorded for this transfer", "not-found")], 404)
+    return HTMLResponse(render_html(packet)) if format == "html" else packet.to_json()
+
+
+@router.get("/events/{seq}/fhir", summary="One audit event as a FHIR R4 AuditEvent (IHE BALP where it fits)")
+async def event_fhir(
+    request: Request, store: Store, seq: Annotated[int, Path(ge=1, le=2**62)], _operator: Operator
+) -> JSONResponse:
+    payer = request.app.state.settings.payer_id
+    resource = await run_in_threadpool(fhir_export.event_resource, store, seq, payer)
+    if resource is None:
+        raise FhirInputError([Issue("seq", f"no audit event has seq {seq}", "not-found")], 404)
+    return JSONResponse(resource, media_type=FHIR_JSON)
+
+
+@router.get("/fhir", summary="AuditEvents and Provenance of received data under a correlation id (FHIR Bundle)")
+async def correlation_fhir(
+    request: Request, store: Store, _operator: Operator, correlation_id: Token = None
+) -> JSONResponse:
+    if correlation_id is None:
+        raise FhirInputError([Issue("correlation_id", "give the correlation id to export", "required")])
+    payer = request.app.state.settings.payer_id
+    found = await run_in_threadpool(fhir_export.correlation_bundle, store, correlation_id, payer)
+    if found is None:
+        raise FhirInputError([Issue("correlation_id", "no audit event has this correlation id", "not-found")], 404)
+    return JSONResponse(found, media_type=FHIR_JSON)

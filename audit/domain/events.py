@@ -25,6 +25,7 @@ TOKEN = r"^[A-Za-z0-9][A-Za-z0-9._:@#|-]{0,199}$"  # ids: no spaces, no free tex
 ACTOR_KINDS = ("steward", "partner", "service", "operator")
 _ACTOR_RE = re.compile(rf"^({'|'.join(ACTOR_KINDS)}):[^\s:][^\x00-\x1f]{{0,119}}$")
 
+CLIENT_ID = r"^[A-Za-z0-9_-][A-Za-z0-9._:@#|-]{0,199}$"  # partner client ids are URL-safe base64: may start with _ or -
 Token = Annotated[str, Field(pattern=TOKEN)]
 Sha256 = Annotated[str, Field(pattern=SHA256_HEX)]
 
@@ -57,7 +58,9 @@ class EventDraft(BaseModel):
         description="'steward:alice', 'partner:acme', 'service:loader'."
     )
     actor_role: Token | None = Field(default=None, description="The actor's role when known (data_steward, operator).")
-    actor_client_id: Token | None = Field(default=None, description="The authenticated client id when known.")
+    actor_client_id: Annotated[str, Field(pattern=CLIENT_ID)] | None = Field(
+        default=None, description="The authenticated client id when known."
+    )
     action: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")] = Field(
         description="Dotted verb: link.confirm, member.split, graph.load_run."
     )

@@ -13,12 +13,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from audit import service
+from audit.domain.packets import Packet
 from audit.errors import AuditError
+from audit.evidence_proof import write_packet
 from audit.keys import AuditKeys
 from audit.search import Criteria, parse_when
 from graph.stewardship import StewardError
 from graph.store import GraphStore
 from p2p.bootstrap import audit_keys, graph_store
+from p2p.cli import audit_export_cmd
+from p2p.cli.audit_report import fail
 from p2p.cli.common import UserError, console, friendly_errors, settings
 
 app = typer.Typer(help="The tamper-evident audit ledger: verify, search, checkpoint, evidence.", no_args_is_help=True)
@@ -55,14 +59,7 @@ def verify(page_size: Annotated[int, typer.Option(min=100, max=50_000, help="Eve
     if report.ok:
         console.print(f"[green]OK[/green]: the chain verifies; head hash {report.last_hash}")
         return
-    first = report.first_problem
-    assert first is not None
-    console.print(f"[red]FAILED[/red]: first bad seq {first.seq} ({first.kind}): {escape(first.message)}")
-    for problem in sorted(report.problems, key=lambda p: p.seq)[1:]:
-        console.print(f"  also seq {problem.seq} ({problem.kind}): {escape(problem.message)}")
-    if report.more_problems:
-        console.print(f"  and {report.more_problems} more")
-    raise typer.Exit(1)
+    fail(report)
 
 
 @app.command()
@@ -119,18 +116,38 @@ def public_key() -> None:
     console.print(_with_store(lambda _store, keys: service.public_key_pem(keys)), end="")
 
 
+def _packet(
+    store: GraphStore, keys: AuditKeys, member: str | None, transfer: str | None, correlation_id: str | None
+) -> Packet:
+    if member is not None:
+        return service.member_evidence(store, keys, member)
+    packet = service.transfer_evidence(store, keys, transfer_id=transfer, correlation_id=correlation_id)
+    if packet is None:
+        subject = f"transfer {transfer}" if transfer else f"correlation id {correlation_id}"
+        raise UserError(f"nothing is recorded for {subject}")
+    return packet
+
+
 @app.command()
 @friendly_errors
 def evidence(
-    member: Annotated[str, typer.Option("--member", help="Member key.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the JSON and HTML files.")],
+    member: Annotated[str | None, typer.Option("--member", help="Member key.")] = None,
+    transfer: Annotated[str | None, typer.Option("--transfer", help="Transfer id.")] = None,
+    correlation_id: Annotated[str | None, typer.Option("--correlation-id", help="Correlation id.")] = None,
 ) -> None:
-    """Evidence packet for a member: its audited events, identity link history and chain proof."""
-    packet, json_path, html_path = _with_store(
-        lambda store, keys: service.write_member_evidence(store, keys, member, out)
-    )
+    """Evidence packet for a member, a transfer or a correlation id, with its chain proof."""
+    if sum(x is not None for x in (member, transfer, correlation_id)) != 1:
+        raise UserError("give exactly one of --member, --transfer, --correlation-id")
+    packet = _with_store(lambda store, keys: _packet(store, keys, member, transfer, correlation_id))
+    json_path, html_path = write_packet(packet, out)
     events = len(packet.sections[0].rows)
     proof = "[green]verified[/green]" if packet.verified else "[red]FAILED[/red]"
     console.print(f"{events} events, chain proof {proof}: {json_path} and {html_path}")
     if not packet.verified:
         raise typer.Exit(1)
+
+
+app.command()(audit_export_cmd.export)
+app.command()(audit_export_cmd.archive)
+app.command("verify-archive")(audit_export_cmd.verify_archive)

@@ -11,7 +11,8 @@ import uvicorn
 from api.app import create_app
 from graph.driver import create_driver
 from p2p.bootstrap import ensure_neo4j
-from p2p.cli.common import console, friendly_errors, settings
+from p2p.cli.common import UserError, console, friendly_errors, settings
+from p2p.logs import dict_config
 from p2p.settings import Settings
 
 
@@ -20,6 +21,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Listen address (default P2P_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port (default P2P_API_PORT).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=32, help="API processes (each with its own engine).")] = 1,
+    log_level: Annotated[str, typer.Option(help="Technical log level (JSON lines on stderr).")] = "INFO",
 ) -> None:
     """Run the API until Ctrl-C (starts the local Neo4j first if the project owns it)."""
     cfg = settings()
@@ -29,10 +31,18 @@ def serve(
     scheme = "https" if cfg.api_ssl_certfile else "http"
     console.print(f"Payer Exchange API on {scheme}://{bind_host}:{bind_port} (OpenAPI docs at /docs)")
     if workers == 1:
-        uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, log_level="warning", **tls_options(cfg))
+        uvicorn.run(create_app(cfg), host=bind_host, port=bind_port, **logging_options(log_level), **tls_options(cfg))
     else:  # each worker process builds its app from the same environment
         uvicorn.run("api.app:app_from_environment", factory=True, workers=workers, host=bind_host, port=bind_port,
-                    log_level="warning", **tls_options(cfg))  # fmt: skip
+                    **logging_options(log_level), **tls_options(cfg))  # fmt: skip
+
+
+def logging_options(level: str) -> dict[str, Any]:
+    """uvicorn logs through the JSON formatter (p2p/logs.py) in every worker process, at ``level``."""
+    upper = level.upper()
+    if upper not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise UserError(f"--log-level must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+    return {"log_config": dict_config(upper), "log_level": upper.lower()}
 
 
 CLIENT_CERT = {"none": ssl.CERT_NONE, "optional": ssl.CERT_OPTIONAL, "required": ssl.CERT_REQUIRED}

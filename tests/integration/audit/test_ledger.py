@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from neo4j.exceptions import ConstraintError
 
-from audit import clock
+from audit import clock, ledger
 from audit.domain.canonical import GENESIS_HASH
 from audit.keys import AuditKeys
 from audit.ledger import append
@@ -87,3 +87,16 @@ def test_a_second_event_with_a_taken_seq_is_refused_by_the_database(store: Graph
     copy = {**stored_event(store, 2), "event_id": "another"}
     with pytest.raises(ConstraintError):
         store.driver.execute_query(TAMPER("create_event").text, {"event": copy}, database_=store.database)
+
+
+def test_a_batch_appends_in_one_write_and_chains_on_like_single_appends(store: GraphStore, keys: AuditKeys) -> None:
+    append_one(store, draft(0))
+    batch = store.in_write_transaction(lambda tx: ledger.append_many(tx, [draft(n) for n in range(1, 6)]))
+    append_one(store, draft(6))
+    assert [e.seq for e in batch] == [2, 3, 4, 5, 6]
+    assert (
+        batch[0].prev_hash == stored_event(store, 1)["hash"] and stored_event(store, 7)["prev_hash"] == batch[-1].hash
+    )
+    report = verify(store, keys)
+    assert report.ok and report.events == 7
+    assert store.in_write_transaction(lambda tx: ledger.append_many(tx, [])) == []

@@ -102,6 +102,18 @@ def test_checkpoints_are_made_when_due_and_never_twice_for_one_head(store: Graph
     assert again == due and not new
 
 
+def test_a_checkpoint_is_also_due_every_so_many_events_so_proofs_stay_short(store: GraphStore, keys: AuditKeys) -> None:
+    with clock.use_clock(lambda: day(1)):
+        append_one(store, draft(1))
+        assert checkpoint_if_due(store, keys, interval_s=3600, every_events=3) is not None  # the first one
+        for n in range(2, 4):
+            append_one(store, draft(n))
+        assert checkpoint_if_due(store, keys, interval_s=3600, every_events=3) is None  # 2 events behind
+        append_one(store, draft(4))
+        due = checkpoint_if_due(store, keys, interval_s=3600, every_events=3)
+    assert due is not None and due.seq == 4
+
+
 @pytest.fixture
 def member_history(store: GraphStore, make_run: RunMaker, keys: AuditKeys) -> str:
     load_run(store, make_run("run1", [pair("r4", "r5", "review", 5.0), pair("r1", "r2", "confirm", 20.0)]))

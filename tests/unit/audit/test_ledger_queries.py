@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from graph.cypher import CypherLibrary
 from p2p.settings import PROJECT_ROOT
 
@@ -9,10 +11,11 @@ LIBRARY = CypherLibrary(PROJECT_ROOT / "cypher")
 EDITS = re.compile(r"\b(SET|REMOVE|DELETE|DETACH|MERGE)\b")
 
 
-def test_only_append_event_writes_audit_events_and_it_only_creates() -> None:
+@pytest.mark.parametrize("name", ["audit/append_event", "audit/append_events"])
+def test_only_the_append_queries_write_audit_events_and_they_only_create(name: str) -> None:
     writers = [n for n in LIBRARY.names() if "AuditEvent" in LIBRARY(n).text and LIBRARY(n).mode == "write"]
-    assert writers == ["audit/append_event"]
-    body = LIBRARY("audit/append_event").text
+    assert writers == ["audit/append_event", "audit/append_events"]
+    body = LIBRARY(name).text
     assert "CREATE (e:AuditEvent)" in body
     edits_of_e = [line for line in body.splitlines() if EDITS.search(line) and re.search(r"\be\.", line)]
     assert edits_of_e == []  # only `SET e = $event` on the node it just created, and the head moves
