@@ -6,6 +6,7 @@ import typer
 
 from p2p.cli import (
     audit_cmd,
+    bulk_cmd,
     data_cmd,
     demo_cmd,
     generate_cmd,
@@ -41,6 +42,7 @@ app.command("demo")(demo_cmd.demo)
 app.command("serve")(serve_cmd.serve)
 app.command("worker")(worker_cmd.worker)
 app.add_typer(transfers_cmd.app, name="transfers")
+app.add_typer(bulk_cmd.app, name="bulk")
 
 
 def main() -> None:

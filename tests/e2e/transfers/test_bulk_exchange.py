@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from audit.clock import use_clock
 from audit.search import Criteria
@@ -26,6 +27,8 @@ from exchange.bulk.pull_flow import our_member_bundle, pull
 from exchange.member_data.ingest import received_for
 from exchange.member_match.outbound import Card
 from exchange.transfers.partners import endpoint
+from p2p.cli.main import app
+from p2p.settings import as_environment
 from security.client import SmartClient
 from security.keys import load_signing_key
 from tests.support.bulk import TODAY, grant, member_bundle, org, poll
@@ -256,3 +259,22 @@ def test_a_repeated_kick_off_with_the_same_idempotency_key_names_the_same_job(
     assert first.status_code == second.status_code == 202
     assert second.headers["Content-Location"] == first.headers["Content-Location"]
     assert second.headers["Idempotent-Replayed"] == "true"
+
+
+def test_p2p_bulk_pull_takes_transfer_requests_and_ingests_what_the_previous_payer_exports(
+    payers: TwoPayers, tmp_path: Path
+) -> None:
+    lines = [json.dumps(payers.transfer_request(p, f"ENR-BULK-{p.key}")) for p in PEOPLE[:2]]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("\n".join(lines) + "\n")
+    env = as_environment(payers.b)
+    result = CliRunner().invoke(app, ["bulk", "pull", "payer-a", str(requests), "--transfer-id", "B-cli-1"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "matched" in result.output and "B-cli-1" in result.output
+    for p in PEOPLE[:2]:
+        rows = received_for(payers.store_b, member_key_of(payers.store_b, f"B-{p.key}"))
+        assert [r["provenance"] for r in rows] == ["received from payer payer-a in transfer B-cli-1"]
+
+    (tmp_path / "bad.jsonl").write_text('{"member_key": "nope"}\n')
+    bad = CliRunner().invoke(app, ["bulk", "pull", "payer-a", str(tmp_path / "bad.jsonl")], env=env)
+    assert bad.exit_code == 1 and "bad.jsonl:1" in bad.output

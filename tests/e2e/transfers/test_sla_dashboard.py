@@ -22,13 +22,11 @@ from audit.service import search_events
 from exchange.sla.monitor import run_round
 from exchange.transfers import partners as endpoints
 from security.principal import Role
-from tests.e2e.transfers import test_transfer_workflow as workflow
 from tests.e2e.transfers.test_transfer_workflow import _closed_port, run_until_finished, submit
 from tests.support.partners import bearer, person_token
 from tests.support.two_payers import PEOPLE, TODAY, TwoPayers
 
 pytestmark = pytest.mark.integration
-payers = workflow.payers  # the fixture of the workflow tests: both payers running and introduced
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip

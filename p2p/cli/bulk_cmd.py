@@ -1,0 +1,95 @@
+"""``p2p bulk pull``: as the new payer, pull many new members' histories from one previous
+payer at once ($bulk-member-match, then $davinci-data-export of the matched Group), verify
+every file's hash and ingest each member's data with its provenance."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from exchange.bulk.pull import Partner, PullError
+from exchange.bulk.pull_flow import our_member_bundle, pull
+from exchange.member_match.outbound import Card, Grant
+from exchange.transfers.contract import TransferRequest
+from exchange.transfers.partners import PartnerUnavailable, endpoint
+from p2p.bootstrap import graph_store
+from p2p.cli.common import UserError, console, friendly_errors, settings
+from security.client import PartnerTokenError, SmartClient
+from security.http import outbound_client
+from security.keys import load_signing_key
+
+BULK_SCOPES = "system/Group.bulk-member-match system/Group.export"
+app = typer.Typer(help="Bulk exchange as the new payer.", no_args_is_help=True)
+
+
+def _requests(path: Path, partner_id: str) -> list[TransferRequest]:
+    """One ``POST /transfers`` body per line, each for ``partner_id``; a bad line is named."""
+    if not path.is_file():
+        raise UserError(f"{path} is not a file")
+    requests = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            request = TransferRequest.model_validate(json.loads(line))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "not JSON"
+            raise UserError(f"{path}:{number}: {first}") from None
+        if request.previous_payer != partner_id:
+            raise UserError(f"{path}:{number}: previous_payer is {request.previous_payer}, not {partner_id}")
+        requests.append(request)
+    if not requests:
+        raise UserError(f"{path} holds no request")
+    return requests
+
+
+@app.command("pull")
+@friendly_errors
+def pull_command(
+    partner_id: Annotated[str, typer.Argument(help="The previous payer (a registered partner with an endpoint).")],
+    requests_file: Annotated[Path, typer.Argument(help="JSON lines, one POST /transfers body per member.")],
+    transfer_id: Annotated[str | None, typer.Option(help="Id recorded as the data's provenance.")] = None,
+) -> None:
+    """Match our new members at the previous payer in bulk, export and ingest their histories."""
+    cfg = settings()
+    requests = _requests(requests_file, partner_id)
+    transfer = transfer_id or f"B-{uuid.uuid4().hex[:20]}"
+    with graph_store(cfg) as store, outbound_client(cfg) as http:
+        try:
+            e = endpoint(store, partner_id)
+        except PartnerUnavailable as exc:
+            raise UserError(str(exc)) from None
+        if not e.identifiers:
+            raise UserError(f"{partner_id} has no identifier in the registry")
+        theirs, ours = e.identifiers[0], cfg.our_identifiers[0]
+        bundles: list[dict[str, Any]] = []
+        for r in requests:
+            p = r.previous_coverage
+            bundle = our_member_bundle(
+                store, cfg.payer_id, r.member_key,
+                Card(theirs, p.member_id, p.subscriber_id, p.group, p.plan, p.start, p.end),
+                Card(ours, r.new_coverage.member_id, start=r.new_coverage.start),
+                Grant(r.consent.policy == "sensitive", r.consent.start, r.consent.end, theirs, ours),
+            )  # fmt: skip
+            if bundle is None:
+                raise UserError(f"no record of member {r.member_key} at {cfg.payer_id}")
+            bundles.append(bundle)
+        smart = SmartClient(http, load_signing_key(cfg), token_url=e.token_url, client_id=e.client_id,
+                            scope=BULK_SCOPES)  # fmt: skip
+        try:
+            with console.status(f"Pulling {len(bundles)} members from {partner_id}…"):
+                report = pull(store, cfg.data_dir, http, Partner(partner_id, e.fhir_base_url, smart.token), bundles,
+                              transfer, f"bulk-{transfer}")  # fmt: skip
+        except (PullError, PartnerTokenError, httpx.HTTPError) as exc:
+            raise UserError(f"bulk pull from {partner_id} failed: {exc}") from None
+    table = Table("measure", "value", title=f"Bulk pull {transfer} from {partner_id}", title_justify="left")
+    for name in ("matched", "not_matched", "refused_members", "files", "resources", "ingested_files", "unattributed"):
+        table.add_row(name.replace("_", " "), str(getattr(report, name)))
+    console.print(table)
