@@ -6,6 +6,7 @@ links the old one left in the graph, by the graph's own supersession rules
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -76,3 +77,16 @@ def plan_counts(plan: RunPlan) -> dict[str, int]:
         out[f"old_link_{change.to_state.value}"] += 1
     out["kept"] = plan.kept
     return dict(sorted(out.items()))
+
+
+def affected_transfers(changes: pa.Table, transfer_records: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Unfinished transfers whose member has a record in a pair that changes decision, each with
+    how many such pairs: publishing may hold them for review (a new candidate link) or change the
+    member they are routed for. ``transfer_records``: transfer id -> its member's record ids."""
+    touched: Counter[str] = Counter()
+    for left, right in zip(changes.column("left_record_id").to_pylist(), changes.column("right_record_id").to_pylist(),
+                           strict=True):  # fmt: skip
+        touched[left] += 1
+        touched[right] += 1
+    counts = {t: sum(touched[r] for r in records) for t, records in transfer_records.items()}
+    return {t: n for t, n in sorted(counts.items()) if n}

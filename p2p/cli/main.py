@@ -11,6 +11,7 @@ from p2p.cli import (
     demo_cmd,
     generate_cmd,
     graph_cmd,
+    impact_cmd,
     match_cmd,
     neo4j_cmd,
     partner_cmd,
@@ -32,6 +33,7 @@ app.add_typer(neo4j_cmd.app, name="neo4j")
 graph_cmd.app.command("quality")(quality_cmd.quality)
 app.add_typer(graph_cmd.app, name="graph")
 app.add_typer(data_cmd.app, name="data")
+match_cmd.app.command("impact")(impact_cmd.impact)
 app.add_typer(match_cmd.app, name="match")
 app.add_typer(steward_cmd.app, name="steward")
 app.add_typer(partner_cmd.app, name="partner")

@@ -153,3 +153,9 @@ def test_bar_chart_keeps_the_row_order_and_bundles_for_jupyter() -> None:
     spec = charts.bar_chart([{"rule": "B", "n": 1}, {"rule": "A", "n": 5}], "rule", "n", title="t")
     assert spec["encoding"]["y"]["sort"] == ["B", "A"]
     assert charts.mime_bundle(spec)["application/vnd.vegalite.v5+json"] is spec
+
+
+def test_transfers_touched_by_pairs_that_change_decision_are_named_with_how_many() -> None:
+    changes = model_diff.decision_changes(OLD, NEW)  # (c,d) review->confirm, (e,f) review->none, (g,h) none->review
+    transfers = {"T-1": ["c"], "T-2": ["x", "e", "f"], "T-3": ["a", "b"], "T-4": []}
+    assert model_diff.affected_transfers(changes, transfers) == {"T-1": 1, "T-2": 2}

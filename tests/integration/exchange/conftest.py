@@ -18,6 +18,7 @@ from graph.store import GraphStore
 from matching.linkage import jobs
 from p2p.settings import Settings
 from synthetic.switch_requests import payer_identifier
+from tests.integration.graph.conftest import make_run  # noqa: F401  (shared fixture: hand-written matching runs)
 
 PAYER = "payer-a"
 
