@@ -48,6 +48,9 @@ def settings_a(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
     return settings.model_copy(update={
         "payer_id": "payer-a", "payer_name": "Payer A", "payer_identifiers": [A_NPI], "data_dir": root / "data",
         "member_data_dir": write_member_data(root / "member-data"), "hrex_version": "1.1.0",
+        # A shares the test database with the session's API: one ledger, so one checkpoint key set
+        # (with keys of its own, a checkpoint the other API signs would fail A's proofs)
+        "audit_signing_key": settings.audit_signing_key_path, "audit_public_keys_dir": settings.audit_public_keys_path,
     })  # fmt: skip
 
 
