@@ -54,7 +54,7 @@ async def create_transfer(request: Request, body: TransferRequest, store: Store,
     view = await run_in_threadpool(views.visible, store, started.transfer_id, principal.client_id)
     if view is None:  # the same intent was submitted by another client: it is not this one's to see
         raise TransferRefused("intent_of_another_client", "another client already asked for this transfer", 409)
-    headers = {"Location": f"/transfers/{started.transfer_id}", "X-Correlation-ID": view["correlation_id"]}
+    headers = {"Location": f"/transfers/{started.transfer_id}"}  # the correlation middleware adds X-Correlation-ID
     if not started.created:
         headers["X-Existing-Transfer"] = "true"  # the same business intent was submitted before
     return JSONResponse(view, status_code=201 if started.created else 200, headers=headers)

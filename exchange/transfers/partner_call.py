@@ -93,7 +93,7 @@ def call_partner(
 def _outcome(response: httpx.Response, latency_ms: float) -> CallOutcome:
     raw = response.content
     body, readable = _parsed(raw)
-    error = classify_answer(response.status_code, _reason_codes(body))
+    error = classify_answer(response.status_code, first_issue(body)[1])
     if error is None and not readable:
         error = ErrorClass.BAD_RESPONSE
     return CallOutcome(
@@ -107,12 +107,16 @@ def _outcome(response: httpx.Response, latency_ms: float) -> CallOutcome:
     )
 
 
-def _reason_codes(body: Any) -> list[str]:
-    """The codes of an OperationOutcome's first issue (``details.coding``), if the body is one."""
-    issues = body.get("issue") if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome" else None
+def first_issue(body: Any) -> tuple[str | None, list[str]]:
+    """The code of an OperationOutcome's first issue and its reason codes (``details.coding``);
+    ``(None, [])`` when the body holds no issue."""
+    issues = body.get("issue") if isinstance(body, dict) else None
     first = issues[0] if isinstance(issues, list) and issues and isinstance(issues[0], dict) else {}
-    codings = (first.get("details") or {}).get("coding") if isinstance(first.get("details"), dict) else None
-    return [c["code"] for c in codings or [] if isinstance(c, dict) and isinstance(c.get("code"), str)]
+    details = first.get("details")
+    codings = details.get("coding") if isinstance(details, dict) else None
+    codes = [c["code"] for c in codings or [] if isinstance(c, dict) and isinstance(c.get("code"), str)]
+    code = first.get("code")
+    return (code if isinstance(code, str) else None), codes
 
 
 def _parsed(raw: bytes) -> tuple[Any, bool]:

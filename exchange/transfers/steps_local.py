@@ -38,11 +38,7 @@ def check_identity(rt: Runtime, current: Mapping[str, Any], message: Message) ->
                 details={"request_late": late}, next_step=(Step.MEMBER_MATCH, now))  # fmt: skip
 
 
-def ingest(rt: Runtime, current: Mapping[str, Any], message: Message) -> Plan:
-    return ingestion.plan(rt, current, message)
-
-
 LOCAL: dict[Step, Callable[[Runtime, Mapping[str, Any], Message], Plan]] = {
     Step.CHECK_IDENTITY: check_identity,
-    Step.INGEST: ingest,
+    Step.INGEST: ingestion.plan,
 }

@@ -16,7 +16,7 @@ from exchange.domain.transfer_outcomes import refusal
 from exchange.member_match.outbound import Card, Grant, member_match_parameters
 from exchange.transfers import received
 from exchange.transfers.contract import TransferRequest
-from exchange.transfers.partner_call import CallOutcome, call_partner
+from exchange.transfers.partner_call import CallOutcome, call_partner, first_issue
 from exchange.transfers.partners import Endpoint, endpoint
 from exchange.transfers.plan import Plan
 from exchange.transfers.repository import Attempt, Message, routed_member
@@ -40,14 +40,6 @@ def _attempt(rt: Runtime, message: Message, outcome: CallOutcome) -> Attempt:
                    outcome.replayed, rt.worker_id)  # fmt: skip
 
 
-def _issue(body: Any) -> tuple[str | None, list[str]]:
-    issues = body.get("issue") if isinstance(body, dict) else None
-    if not isinstance(issues, list) or not issues or not isinstance(issues[0], dict):
-        return None, []
-    codings = (issues[0].get("details") or {}).get("coding") or []
-    return issues[0].get("code"), [c.get("code", "") for c in codings if isinstance(c, dict)]
-
-
 def failed(rt: Runtime, current: Mapping[str, Any], message: Message, outcome: CallOutcome) -> Plan:
     """A plan for an answer that is not a success: a retry, or the state it leaves the transfer in."""
     now, attempt = rt.now(), _attempt(rt, message, outcome)
@@ -61,7 +53,7 @@ def failed(rt: Runtime, current: Mapping[str, Any], message: Message, outcome: C
     elif outcome.error is ErrorClass.TOKEN_REFUSED:  # our registration at the partner needs an operator
         target, reason = S.DEAD_LETTERED, "partner_refused_our_token_request"
     else:
-        code, reasons = _issue(outcome.body)
+        code, reasons = first_issue(outcome.body)
         target, reason = refusal(message.step.value, outcome.status, code, reasons)
     changes = {"failed_step": message.step.value} if target is S.DEAD_LETTERED else {}
     return Plan(at=now, attempt=attempt, moves=(Move(state, target, reason, rt.actor),), changes=changes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from exchange.transfers import repository
 from graph.store import Queries
 
 SHOWN = ("transfer_id", "state", "owner", "reason", "member_key", "partner_id", "correlation_id", "created_at",
@@ -31,7 +32,7 @@ def transfer_view(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def visible(store: Queries, transfer_id: str, client_id: str | None) -> dict[str, Any] | None:
     """The transfer as its requester (``client_id``) or an operator (``None``) may see it."""
-    rows = store.read("transfers/transfer", {"transfer_id": transfer_id})
-    if not rows or (client_id is not None and rows[0]["transfer"].get("client_id") != client_id):
+    found = repository.transfer(store, transfer_id)
+    if found is None or (client_id is not None and found["transfer"].get("client_id") != client_id):
         return None
-    return transfer_view(rows[0])
+    return transfer_view(found)

@@ -86,7 +86,7 @@ class Worker:
         messages = repository.claim(
             self.rt.store, self.rt.worker_id, token, self.rt.now(), self.lease, self.concurrency
         )
-        for outcome in pool.map(lambda m: self._safe(m), messages):
+        for outcome in pool.map(self._safe, messages):
             self.counts[outcome] = self.counts.get(outcome, 0) + 1
         return len(messages)
 
