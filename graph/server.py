@@ -210,12 +210,22 @@ def _last_error(paths: ServerPaths) -> str:
 
 def stop(settings: Settings, timeout_s: float = 60.0) -> int | None:
     """Stop our server cleanly (SIGTERM, SIGKILL after the timeout). Returns the pid stopped."""
+    return _end(settings, signal.SIGTERM, timeout_s)
+
+
+def crash(settings: Settings) -> int | None:
+    """SIGKILL our server, as a power cut would: no clean shutdown, recovery on the next start.
+    For the reliability suite. Returns the pid killed."""
+    return _end(settings, signal.SIGKILL, 30.0)
+
+
+def _end(settings: Settings, first: signal.Signals, timeout_s: float) -> int | None:
     paths = ServerPaths(settings.neo4j_home)
     pid = running_pid(paths)
     if pid is None:
         paths.pid_file.unlink(missing_ok=True)
         return None
-    os.kill(pid, signal.SIGTERM)
+    os.kill(pid, first)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and Path(f"/proc/{pid}").exists() and not _is_zombie(pid):
         time.sleep(0.2)

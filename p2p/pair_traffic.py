@@ -1,0 +1,119 @@
+"""Traffic between the two payers: B's enrollment system asks for its new members' histories.
+
+The requests are the generator's switches from A to B whose opt-in holds today, newest
+first; each is submitted to B's ``POST /transfers`` with an Idempotency-Key and retried with
+that key until answered, and a share is submitted twice (the same key again, or a new key
+for the same business intent), as real enrollment systems do.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from random import Random
+from typing import Any
+
+import httpx
+import pyarrow.parquet as pq
+from neo4j.exceptions import DriverError
+
+from exchange.domain.transfer import Owner
+from p2p.bootstrap import graph_store
+from p2p.payer_pair import A, B, Enrollment, PayerPair
+from security.client import SmartClient
+from synthetic.switch_requests import transfer_request
+
+TRANSIENT = (409, 429, 502, 503, 504)  # 409: the same key is still being answered
+
+
+def transfer_requests(pair: PayerPair, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` transfer requests from B's enrollment system, newest switches first."""
+    today = date.today()  # the enrollment system asks while the member's opt-in holds
+    switches = [s for s in pq.read_table(pair.population / "switches.parquet").to_pylist()
+                if s["old_payer_id"] == A and s["new_payer_id"] == B and s["consent_opt_in"]
+                and s["consent_start"] <= today <= s["consent_end"]]  # fmt: skip
+    switches.sort(key=lambda s: (s["switch_date"], s["switch_id"]), reverse=True)
+    with graph_store(pair.b) as store:
+        ids = [s["new_record_id"] for s in switches]
+        member = {r["record_id"]: r["member_key"] for r in store.read("identity/current_members", {"record_ids": ids})}
+    bodies = [transfer_request(s, member[s["new_record_id"]]) for s in switches if s["new_record_id"] in member]
+    return [b for b in bodies if b is not None][:limit]
+
+
+def enrollment_client(pair: PayerPair, enrollment: Enrollment, http: httpx.Client) -> SmartClient:
+    return SmartClient(http, enrollment.key, token_url=f"{pair.url(pair.b)}/auth/token",
+                       client_id=enrollment.client_id, scope="system/Transfer.write")  # fmt: skip
+
+
+def submit_once(base_url: str, smart: SmartClient, body: dict[str, Any], key: str) -> str:
+    """POST one transfer request with ``key``, retrying transient answers; returns what it got:
+    ``created``, ``replayed`` (same key), ``existing`` (same intent, new key), another
+    status code, or ``gave up``."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        for attempt in range(60):
+            try:
+                r = http.post("/transfers", json=body, headers={**smart.auth_headers(), "Idempotency-Key": key})
+            except httpx.HTTPError:
+                time.sleep(min(0.2 * 2**attempt, 3))
+                continue
+            if r.status_code in TRANSIENT:
+                time.sleep(min(0.2 * 2**attempt, 3))
+                continue
+            if r.headers.get("Idempotent-Replayed") == "true":
+                return "replayed"
+            if r.headers.get("X-Existing-Transfer"):
+                return "existing"
+            return "created" if r.status_code == 201 else str(r.status_code)
+    return "gave up"
+
+
+def submit_all(
+    pair: PayerPair, smart: SmartClient, bodies: list[dict[str, Any]], duplicates: float, rng: Random,
+    progress: Callable[[], None] = lambda: None,
+) -> Counter[str]:  # fmt: skip
+    """Each body once, plus ``duplicates`` of them again (half with the same key, half with a
+    new one), shuffled, eight at a time. Returns how the submissions were answered."""
+    plan = [(b, uuid.uuid4().hex) for b in bodies]
+    extra = [(b, k if rng.random() < 0.5 else uuid.uuid4().hex) for b, k in plan if rng.random() < duplicates]
+    items = plan + extra
+    rng.shuffle(items)
+    answers: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def send(item: tuple[dict[str, Any], str]) -> None:
+        answer = submit_once(pair.url(pair.b), smart, *item)
+        with lock:
+            answers[answer] += 1
+        progress()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(send, items))
+    return answers
+
+
+def service_busy(pair: PayerPair) -> int:
+    """Transfers at B that are still the service's to move (not finished, not with a person)."""
+    now = datetime.now().astimezone().isoformat()
+    with graph_store(pair.b) as store:
+        row = store.read("transfers/state_counts", {"now": now})[0]
+    return sum(s["transfers"] for s in row["states"] if s["owner"] == Owner.SERVICE.value)
+
+
+def settle(pair: PayerPair, timeout_s: float, progress: Callable[[int], None] = lambda _busy: None) -> float:
+    """Wait until no transfer is the service's to move (or the timeout); returns when."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            busy = service_busy(pair)
+        except DriverError:  # B's Neo4j may be restarting (the reliability suite kills it)
+            busy = -1
+        progress(busy)
+        if busy == 0:
+            break
+        time.sleep(1.0)
+    return time.monotonic()
