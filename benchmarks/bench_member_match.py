@@ -39,8 +39,8 @@ from graph.schema import apply_schema
 from matching.linkage import jobs
 from matching.linkage.registry import ModelRegistry
 from p2p.bootstrap import ensure_neo4j, graph_store
-from p2p.cli.demo_exchange import SCOPES as DEMO_SCOPES
-from p2p.cli.demo_exchange import partner_with_fresh_key
+from p2p.partner_setup import SCOPES as DEMO_SCOPES
+from p2p.partner_setup import partner_with_fresh_key
 from p2p.ports import free_port
 from p2p.settings import load_settings
 from security.token_service import ASSERTION_TYPE, GRANT_TYPE

@@ -31,7 +31,7 @@ class PairOutcome:
     reasons: Counter[str] = field(default_factory=Counter)  # "state: reason" of every unfinished or failed one
     attempts: Counter[str] = field(default_factory=Counter)  # error class (or "ok") of every call to A
     latency_s: list[float] = field(default_factory=list)  # request to completion
-    completed_ids: set[str] = field(default_factory=set)
+    calls: Counter[str] = field(default_factory=Counter)  # completed transfer id -> its calls to A
     decided_twice: int = 0
     ingested_twice: int = 0
     acknowledged_twice: int = 0
@@ -60,8 +60,8 @@ class PairOutcome:
         return statistics.quantiles(self.latency_s, n=100)[q - 1]
 
     def example_transfer(self) -> str | None:
-        """One completed transfer, to show its evidence packet."""
-        return min(self.completed_ids, default=None)
+        """The completed transfer with the most calls to A (retries make the better example)."""
+        return min(self.calls, key=lambda t: (-self.calls[t], t), default=None)
 
 
 def read_outcome(pair: PayerPair, bodies: list[dict[str, Any]]) -> PairOutcome:
@@ -80,7 +80,7 @@ def read_outcome(pair: PayerPair, bodies: list[dict[str, Any]]) -> PairOutcome:
             t = view["transfer"]
             outcome.states[t["state"]] += 1
             if t["state"] == TransferState.COMPLETED:
-                outcome.completed_ids.add(transfer_id)
+                outcome.calls[transfer_id] = len(view["attempts"])
                 took = datetime.fromisoformat(t["updated_at"]) - datetime.fromisoformat(t["created_at"])
                 outcome.latency_s.append(took.total_seconds())
             else:

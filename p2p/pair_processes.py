@@ -51,8 +51,15 @@ class Services:
         return spawn(self.side(name), *args, log=self.logs / f"{name}.log")
 
     def wait_until_up(self) -> None:
-        wait_until_up(self.pair.url(self.pair.a))
-        wait_until_up(self.pair.url(self.pair.b))
+        """Both APIs answer; a process that exited at start is reported with its log."""
+        for name in ("api-a", "api-b"):
+            try:
+                wait_until_up(self.pair.url(self.side(name)), exit_code=self.procs[name].poll)
+            except RuntimeError as exc:
+                raise RuntimeError(f"{exc}; see {self.logs / f'{name}.log'}") from None
+        dead = [name for name, up in self.alive().items() if not up]
+        if dead:
+            raise RuntimeError(f"{', '.join(dead)} exited at start; see the logs in {self.logs}")
 
     def kill_and_restart(self, name: str) -> None:
         """SIGKILL one process and start it again (an API is back once it answers)."""

@@ -25,11 +25,12 @@ import httpx
 from exchange.transfers import partners as endpoints
 from graph.loading import load_run
 from graph.maintenance import delete_all_data
+from graph.run_rows import LoadReport
 from graph.schema import apply_schema
 from matching.linkage import jobs
-from matching.linkage.registry import ModelRegistry, RegistryError
+from matching.linkage.registry import ModelFile, ModelRegistry, RegistryError
 from p2p.bootstrap import ensure_neo4j, graph_store
-from p2p.cli.demo_exchange import partner_with_fresh_key, register_or_rotate
+from p2p.partner_setup import partner_with_fresh_key, register_or_rotate
 from p2p.ports import free_port
 from p2p.settings import Settings, as_environment
 from security.keys import SigningKey, generate_private_key, load_signing_key
@@ -83,7 +84,14 @@ def pair_settings(base: Settings, root: Path, population: Path, **b_overrides: A
     return PayerPair(root, population, a, b)
 
 
-def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> None:
+@dataclass(frozen=True)
+class Prepared:
+    model: ModelFile
+    trained: bool  # False when the published model of an earlier run was reused
+    loads: dict[str, LoadReport]  # payer id -> its identity graph load
+
+
+def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> Prepared:
     """Population, model and both identity graphs, in databases emptied first (the population,
     model and matching run are kept between runs)."""
     if not (pair.population / "manifest.json").is_file():
@@ -92,6 +100,7 @@ def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> No
                  overwrite=True)  # fmt: skip
     files = sorted((pair.population / "payers").glob("*.parquet"))
     models = ModelRegistry(pair.a.data_dir / "models")
+    trained = False
     try:
         model = models.published()
     except RegistryError:  # no model published yet: train one
@@ -99,6 +108,8 @@ def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> No
         model = jobs.train_model(files, models, truth=pair.population / "truth.parquet",
                                  persons=pair.population / "persons.parquet").model  # fmt: skip
         models.publish(model.version)
+        trained = True
+    loads = {}
     for side in (pair.a, pair.b):  # each payer's graph holds its own records only, as in production
         run_dir = pair.root / "runs" / model.version / side.payer_id
         if not (run_dir / "run.json").is_file():
@@ -109,7 +120,8 @@ def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> No
         with graph_store(side) as store:
             apply_schema(store)
             delete_all_data(store)
-            load_run(store, run_dir)
+            loads[side.payer_id] = load_run(store, run_dir)
+    return Prepared(model, trained, loads)
 
 
 @dataclass(frozen=True)
@@ -142,9 +154,12 @@ def spawn(side: Settings, *args: str, log: Path | None = None) -> subprocess.Pop
     return subprocess.Popen([sys.executable, "-m", "p2p", *args], env=env, stdout=out, stderr=out)
 
 
-def wait_until_up(url: str, timeout_s: float = 60) -> None:
+def wait_until_up(url: str, timeout_s: float = 60, exit_code: Callable[[], int | None] = lambda: None) -> None:
+    """Until the API at ``url`` answers; gives up early when its process has an ``exit_code``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
+        if exit_code() is not None:
+            raise RuntimeError(f"the API for {url} exited before answering")
         try:
             if httpx.get(f"{url}/fhir/metadata", timeout=2).status_code == 200:
                 return

@@ -1,139 +1,117 @@
-"""``p2p demo``: the main job, end to end on the local Neo4j. It grows as the product does.
+"""``p2p demo``: the main job. Two payers on this machine exchange members' histories.
 
-Today: start Neo4j, generate three payers' populations with known truth, validate and
-normalise them, train a matching model (thresholds chosen for 0.999 precision on the
-truth) and publish it, match every record, load the identity graph, run the cluster
-quality checks, serve payer-a's API and answer the generator's payer switches away from
-payer-a (``$member-match`` from payer-b and payer-c, with tokens and consents), and print
-what happened and where to look next.
+From nothing: generate a population whose members switch plans (payer A and payer B hold
+10,000+ members each), train and publish a matching model, load each payer's identity graph
+into a Neo4j server of its own, start both payers' APIs and two of B's workers as processes,
+and let B's enrollment system ask for its new members' histories from A: identity check in
+B's graph, ``$member-match`` at A, consent, ``$everything``, ingestion, acknowledgment. A
+injects transient faults (503, 429, slow answers, connection resets, duplicate deliveries)
+and the enrollment system submits duplicates. Then it prints what happened, writes one
+transfer's evidence packet, and says where to look; the services run until Ctrl-C (or stop
+at once with ``--exit``).
 """
 
 from __future__ import annotations
 
+import random
+import signal
 import time
-from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
-from rich.table import Table
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph.driver import server_version
-from graph.loading import load_run
+from graph import server
 from graph.quality import run_quality_checks
-from graph.schema import apply_schema
-from graph.stewardship import routing_decision
-from matching.linkage import jobs
-from matching.linkage.registry import ModelRegistry
-from p2p.bootstrap import ensure_neo4j, graph_store
+from p2p.bootstrap import graph_store
 from p2p.cli.common import console, friendly_errors, settings
-from p2p.cli.demo_exchange import ExchangeFigures, payer_a_settings, run_switches
-from p2p.ports import free_port
-from synthetic import GeneratorConfig, HistoryScope, generate
+from p2p.cli.demo_report import graphs_table, next_steps, transfers_table, write_env_files, write_evidence
+from p2p.pair_outcome import read_outcome
+from p2p.pair_processes import QUICK_RETRIES, Services, fault_mix
+from p2p.pair_traffic import enrollment_client, service_busy, submit_all, transfer_requests
+from p2p.payer_pair import PayerPair, introduce, pair_settings, prepare
+
+
+def _bar(description: str) -> Progress:
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
 
 
 @friendly_errors
 def demo(
-    members: Annotated[int, typer.Option(min=500, help="Persons in the generated population.")] = 10_000,
+    members: Annotated[int, typer.Option(min=2_000, help="Persons in the generated population.")] = 28_000,
     seed: Annotated[int, typer.Option(help="Generator seed (same seed, same data).")] = 42,
-    switches: Annotated[int, typer.Option(min=0, help="Payer-switch $member-match requests to answer.")] = 300,
+    transfers: Annotated[int, typer.Option(min=1, max=5_000, help="Members payer B asks payer A about.")] = 200,
+    faults: Annotated[float, typer.Option(min=0, max=0.5, help="Share of A's answers that fail transiently.")] = 0.2,
+    duplicates: Annotated[float, typer.Option(min=0, max=1, help="Share of requests submitted twice.")] = 0.1,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Payer B's worker processes.")] = 2,
+    exit_at_end: Annotated[bool, typer.Option("--exit", help="Stop the services at the end.")] = False,
 ) -> None:
-    """Run the main job end to end and print a summary."""
-    cfg = settings()
-    root = cfg.data_dir / "demo"
+    """Two payers exchange their switching members' histories, with faults and duplicates."""
     began = time.monotonic()
-    with console.status("Starting Neo4j…"):
-        ensure_neo4j(cfg)
-    population = root / f"population-{members}-{seed}"
-    if not (population / "manifest.json").is_file():
-        with console.status(f"Generating {members:,} persons across three payers…"):
-            generate(
-                GeneratorConfig(members=members, seed=seed, history=HistoryScope.SWITCHERS), population, overwrite=True
-            )
-    payers = sorted((population / "payers").glob("*.parquet"))
-    registry = ModelRegistry(root / "models")
-    with console.status("Training") as status:
-        trained = jobs.train_model(
-            payers, registry, truth=population / "truth.parquet", persons=population / "persons.parquet",
-            step=lambda msg: status.update(f"Training: {msg}…"),
-        )  # fmt: skip
-    registry.publish(trained.model.version)
-    run_dir = root / "runs" / trained.model.version
-    with console.status("Matching every record…"):
-        summary = jobs.run_model(payers, trained.model, run_dir)
-    with graph_store(cfg) as store, console.status("Loading the identity graph…"):
-        apply_schema(store)
-        report = load_run(store, run_dir)
-        quality = run_quality_checks(store)
-        version = server_version(store)
-        states = store.read("steward/review_queue", {"limit": 3})
-        sample = store.read("identity/demo_member_sample", {})
-        routing = routing_decision(store, sample[0]["member_key"]) if sample else None
-    figures = None
-    if switches:
-        exchange_settings = payer_a_settings(cfg, root, free_port())
-        with graph_store(cfg) as store, console.status(f"Answering {switches} payer switches away from payer-a…"):
-            figures = run_switches(store, exchange_settings, population, switches)
-    _summary(trained, summary, report, quality.disputes_opened, version, cfg.bolt_uri, time.monotonic() - began)
-    if figures is not None:
-        _exchange_summary(figures)
-    if states:
-        console.print(f"Top of the steward queue: link {states[0]['link_id']} ({states[0]['state']})")
-    if routing is not None:
-        verdict = "routable" if routing.routable else f"held ({', '.join(r.value for r in routing.reasons)})"
-        console.print(f"Routing check for member {routing.asked_for}: {verdict}")
-    _next_steps(run_dir, population)
+    root = settings().data_dir / "demo"
+    pair = pair_settings(settings(), root, root / f"population-{members}-{seed}", **QUICK_RETRIES)
+    pair = PayerPair(pair.root, pair.population, pair.a.model_copy(update=fault_mix(faults, seed)), pair.b)
+    with console.status("Preparing both payers") as status:
+        prepared = prepare(pair, members, seed, step=lambda m: status.update(f"{m[0].upper()}{m[1:]}…"))
+        status.update("Checking the identity graphs' clusters…")
+        disputes = {}
+        for side in (pair.a, pair.b):
+            with graph_store(side) as store:
+                disputes[side.payer_id] = run_quality_checks(store).disputes_opened
+        status.update("Introducing the payers to each other…")
+        enrollment = introduce(pair)
+    console.print(graphs_table(pair, prepared, disputes))
+    services = Services(pair, workers, root / "logs")
+    try:
+        with console.status("Starting both payers' APIs and payer B's workers…"):
+            services.wait_until_up()
+        bodies = transfer_requests(pair, transfers)
+        smart = enrollment_client(pair, enrollment, httpx.Client(timeout=30))
+        started = time.monotonic()
+        with _bar("Payer B's enrollment submits transfer requests") as bar:
+            task = bar.add_task("submit", total=None)
+            answers = submit_all(pair, smart, bodies, duplicates, random.Random(seed),
+                                 progress=lambda: bar.advance(task))  # fmt: skip
+            bar.update(task, total=bar.tasks[0].completed)
+        _follow(pair, len(bodies))
+        took = time.monotonic() - started
+        outcome = read_outcome(pair, bodies)
+        console.print(transfers_table(pair, outcome, answers, faults, took))
+        evidence = write_evidence(pair.b, pair.a, outcome.example_transfer(), root / "evidence")
+        env_files = write_env_files(pair, root)
+        next_steps(pair, evidence, env_files, root / "logs", outcome)
+        console.print(f"[dim]whole run {time.monotonic() - began:.0f} s[/dim]")
+        if not outcome.holds:
+            console.print("[red]a reliability check failed: see the table above[/red]")
+        if not exit_at_end:
+            _serve_until_interrupted()
+    finally:
+        with console.status("Stopping the services and both Neo4j servers…"):
+            services.stop()
+            server.stop(pair.a)
+            server.stop(pair.b)
+    if not outcome.holds:
+        raise typer.Exit(1)
 
 
-def _summary(
-    trained: jobs.TrainResult, run: object, report: object, disputes: int, version: str, uri: str, seconds: float
-) -> None:
-    figures = trained.model.evaluation
-    auto = figures.get("auto_confirmed_links", {})
-    table = Table("what", "value", title="Payer Exchange demo", title_justify="left")
-    table.add_row("Neo4j", f"{version} at {uri}")
-    table.add_row(
-        "model", f"{trained.model.version} (auto-confirm at weight {trained.model.thresholds.auto_confirm:.2f})"
-    )
-    table.add_row(
-        "auto-confirmed links: precision / recall", f"{auto.get('precision', 0):.4f} / {auto.get('recall', 0):.4f}"
-    )
-    wrong = figures.get("wrong_auto_confirmed_by_kind", {})
-    table.add_row("wrong links to twins / relatives", f"{wrong.get('twins', 0)} / {wrong.get('same_family', 0)}")
-    table.add_row("records matched", f"{getattr(run, 'records', 0):,}")
-    table.add_row(
-        "links confirmed / for review",
-        f"{getattr(run, 'confirm', 0):,} / {getattr(run, 'review', 0):,}"
-        f" ({getattr(run, 'held_by_guard', 0):,} held by the auto-confirm guard)",
-    )
-    if getattr(report, "already_loaded", False):
-        table.add_row("graph load", "already loaded (idempotent: nothing changed)")
-    else:
-        table.add_row(
-            "graph load", f"{getattr(report, 'links_created', 0):,} links, {getattr(report, 'members', 0):,} members"
-        )
-    table.add_row("quality disputes opened", str(disputes))
-    table.add_row("wall time", f"{seconds:.0f}s")
-    console.print(table)
+def _follow(pair: PayerPair, total: int, timeout_s: float = 1800) -> None:
+    """A bar of transfers that reached a resting state (finished, or waiting on a person)."""
+    deadline = time.monotonic() + timeout_s
+    with _bar("Transfers finished or with their owner") as bar:
+        task = bar.add_task("settle", total=total)
+        while time.monotonic() < deadline:
+            busy = service_busy(pair)
+            bar.update(task, completed=max(total - busy, 0))
+            if busy == 0:
+                return
+            time.sleep(1.0)
 
 
-def _exchange_summary(figures: ExchangeFigures) -> None:
-    table = Table(
-        "answer", "requests", title="$member-match: payer-a answering payer-b and payer-c", title_justify="left"
-    )
-    for outcome, count in sorted(figures.outcomes.items(), key=lambda kv: -kv[1]):
-        table.add_row(outcome, f"{count:,}")
-    table.add_row("latency p95 (sequential, one process)", f"{figures.p95_ms:.0f} ms")
-    console.print(table)
-    if figures.example_decision:
-        console.print(f"  why a member was matched:  p2p token issue --role steward --name you, then GET "
-                      f"/steward/decisions/{figures.example_decision}?format=html on `p2p serve`")  # fmt: skip
-        console.print(f"  its audit trail:           p2p audit search --correlation-id {figures.example_correlation}")
-
-
-def _next_steps(run_dir: Path, population: Path) -> None:
-    console.print("\n[bold]Where to look next[/bold]")
-    console.print("  p2p steward queue                      candidate and disputed links, most impactful first")
-    console.print("  p2p steward history LINK_ID            why two records are linked, and every change since")
-    console.print("  cypher/steward/*.cypher                saved steward queries (see cypher/steward/README.md)")
-    console.print("  p2p serve, then http://127.0.0.1:8080/docs   the steward API")
-    console.print(f"  {run_dir}   the matching run; {population}   the generated data and its truth")
+def _serve_until_interrupted() -> None:
+    console.print("\n[bold]Both payers keep running.[/bold] Press Ctrl-C to stop them.")
+    try:
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        console.print()

@@ -13,6 +13,7 @@ from graph.domain.links import IllegalTransition, LinkState
 from graph.stewardship import ActionResult, StewardError, decide_link, link_history, merge, routing_decision, split
 from graph.store import GraphStore
 from p2p.bootstrap import graph_store
+from p2p.cli import steward_query_cmd
 from p2p.cli.common import UserError, console, friendly_errors, settings
 
 app = typer.Typer(
@@ -150,3 +151,6 @@ def route(
     for link in decision.open_links:
         console.print(f"  link {link.link_id} is {link.state}: {link.reason}")
     raise typer.Exit(1)
+
+
+app.command("query")(steward_query_cmd.query)
