@@ -11,7 +11,7 @@ JARS := $(NEO4J_LIB)/.fetched
 .PHONY: help setup chromium jars neo4j neo4j-stop demo test test-unit test-integration fuzz check format bench reliability clean
 
 help:
-	@echo "make demo   set up everything and run the main job (end-to-end demo on a local Neo4j)"
+	@echo "make demo   set up everything and run the main job: two payers exchange members' histories (DEMO_ARGS=\"--exit\")"
 	@echo "make test   set up everything and run the whole test suite against a real Neo4j"
 	@echo "make check  lint (ruff) and type-check (mypy)"
 	@echo "make bench  run the benchmarks in benchmarks/ (prints figures; not part of CI)"
@@ -51,7 +51,8 @@ neo4j: setup jars
 neo4j-stop: setup
 	$(P2P) neo4j stop
 
-demo: neo4j
+# Two payers, each on a Neo4j server of its own under var/demo (started and stopped by the demo).
+demo: setup jars
 	$(P2P) demo $(DEMO_ARGS)
 
 test: neo4j

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from exchange.domain.retry import TRANSIENT
 from exchange.domain.transfer import FINISHED, TransferState
 from exchange.domain.transfer_rules import Intent
 from p2p.bootstrap import graph_store
-from p2p.payer_pair import A, B, PayerPair, done_twice
+from p2p.payer_pair import B, PayerPair, done_twice
 
 AT_REST = {*FINISHED, TransferState.DEAD_LETTERED, TransferState.HELD_FOR_IDENTITY}
 
@@ -46,7 +47,13 @@ class PairOutcome:
 
     @property
     def retries(self) -> int:
-        return sum(n for kind, n in self.attempts.items() if kind != "ok")
+        """Calls that failed transiently (and were retried, or ended in a dead letter)."""
+        return sum(n for kind, n in self.attempts.items() if kind in TRANSIENT)
+
+    @property
+    def refusals(self) -> int:
+        """Calls the partner answered with a final refusal (or that failed for good)."""
+        return sum(n for kind, n in self.attempts.items() if kind != "ok" and kind not in TRANSIENT)
 
     @property
     def holds(self) -> bool:
@@ -69,7 +76,7 @@ def read_outcome(pair: PayerPair, bodies: list[dict[str, Any]]) -> PairOutcome:
     with graph_store(pair.b) as store:
         found = {}
         for body in bodies:
-            intent = Intent(A, B, body["member_key"], body["source_request_id"])
+            intent = Intent(body["previous_payer"], B, body["member_key"], body["source_request_id"])
             rows = store.read("transfers/transfer_by_intent", {"intent_key": intent.key})
             if rows:
                 found[body["source_request_id"]] = rows[0]["transfer_id"]

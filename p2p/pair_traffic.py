@@ -31,11 +31,12 @@ from synthetic.switch_requests import transfer_request
 TRANSIENT = (409, 429, 502, 503, 504)  # 409: the same key is still being answered
 
 
-def transfer_requests(pair: PayerPair, limit: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` transfer requests from B's enrollment system, newest switches first."""
+def transfer_requests(pair: PayerPair, limit: int, previous: str = A) -> list[dict[str, Any]]:
+    """Up to ``limit`` transfer requests from B's enrollment system for members who came from
+    ``previous``, newest switches first."""
     today = date.today()  # the enrollment system asks while the member's opt-in holds
     switches = [s for s in pq.read_table(pair.population / "switches.parquet").to_pylist()
-                if s["old_payer_id"] == A and s["new_payer_id"] == B and s["consent_opt_in"]
+                if s["old_payer_id"] == previous and s["new_payer_id"] == B and s["consent_opt_in"]
                 and s["consent_start"] <= today <= s["consent_end"]]  # fmt: skip
     switches.sort(key=lambda s: (s["switch_date"], s["switch_id"]), reverse=True)
     with graph_store(pair.b) as store:

@@ -38,6 +38,7 @@ from synthetic import GeneratorConfig, HistoryScope, generate
 from synthetic.switch_requests import payer_identifier
 
 A, B = "payer-a", "payer-b"
+OFFLINE = "payer-c"  # a previous payer whose endpoint is down, for dead letters in the demo
 ENROLLMENT = "payer-b-enrollment"
 Step = Callable[[str], None]
 
@@ -68,9 +69,12 @@ def _own_server(base: Settings, folder: Path, offset: int) -> dict[str, Any]:
             "neo4j_pagecache": "256m"}  # fmt: skip
 
 
-def pair_settings(base: Settings, root: Path, population: Path, **b_overrides: Any) -> PayerPair:
-    """A on the project's Neo4j, B on a second server; each with its own data folder and API port."""
-    port_a, port_b = free_port(), free_port()
+def pair_settings(
+    base: Settings, root: Path, population: Path, api_ports: tuple[int, int] | None = None, **b_overrides: Any
+) -> PayerPair:
+    """A and B each on a Neo4j server of its own (base ports + 101 and + 102), with its own data
+    folder and API port (``api_ports``, or free ones)."""
+    port_a, port_b = api_ports or (free_port(), free_port())
     a = base.model_copy(update={
         "payer_id": A, "payer_name": "Payer A", "payer_identifiers": [_identifier(A)], "data_dir": root / A,
         "api_port": port_a, "fhir_base_url": f"http://127.0.0.1:{port_a}/fhir", "member_data_dir": population / "fhir",
@@ -144,6 +148,15 @@ def introduce(pair: PayerPair) -> Enrollment:
         enrollment_key = SigningKey(generate_private_key())
         client_id = register_or_rotate(store_b, ENROLLMENT, enrollment_key, ["system/Transfer.write"], B)
     return Enrollment(client_id, enrollment_key)
+
+
+def introduce_offline(pair: PayerPair) -> None:
+    """Register payer-c at B with an endpoint where nothing listens: a partner that is down."""
+    url = f"http://127.0.0.1:{free_port()}"
+    with graph_store(pair.b) as store_b:
+        partner_with_fresh_key(store_b, OFFLINE)
+        endpoints.set_endpoint(store_b, OFFLINE, fhir_base_url=f"{url}/fhir", token_url=f"{url}/auth/token",
+                               client_id="payer-b-at-payer-c")  # fmt: skip
 
 
 def spawn(side: Settings, *args: str, log: Path | None = None) -> subprocess.Popen[bytes]:

@@ -5,10 +5,11 @@ From nothing: generate a population whose members switch plans (payer A and paye
 into a Neo4j server of its own, start both payers' APIs and two of B's workers as processes,
 and let B's enrollment system ask for its new members' histories from A: identity check in
 B's graph, ``$member-match`` at A, consent, ``$everything``, ingestion, acknowledgment. A
-injects transient faults (503, 429, slow answers, connection resets, duplicate deliveries)
-and the enrollment system submits duplicates. Then it prints what happened, writes one
-transfer's evidence packet, and says where to look; the services run until Ctrl-C (or stop
-at once with ``--exit``).
+injects transient faults (503, 429, slow answers, connection resets, duplicate deliveries),
+the enrollment system submits duplicates, and a few members come from payer-c, whose
+endpoint is down: their transfers are retried, then dead-lettered for an operator. Then it
+prints what happened, writes one transfer's evidence packet, and says where to look; the
+services run until Ctrl-C (or stop at once with ``--exit``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graph import server
 from graph.quality import run_quality_checks
+from graph.server import port_in_use
 from p2p.bootstrap import graph_store
 from p2p.cli.common import console, friendly_errors, settings
 from p2p.cli.demo_report import graphs_table, next_steps, transfers_table, write_env_files, write_evidence
 from p2p.pair_outcome import read_outcome
 from p2p.pair_processes import QUICK_RETRIES, Services, fault_mix
 from p2p.pair_traffic import enrollment_client, service_busy, submit_all, transfer_requests
-from p2p.payer_pair import PayerPair, introduce, pair_settings, prepare
+from p2p.payer_pair import OFFLINE, PayerPair, introduce, introduce_offline, pair_settings, prepare
+from p2p.ports import free_port
 
 
 def _bar(description: str) -> Progress:
@@ -44,13 +47,18 @@ def demo(
     transfers: Annotated[int, typer.Option(min=1, max=5_000, help="Members payer B asks payer A about.")] = 200,
     faults: Annotated[float, typer.Option(min=0, max=0.5, help="Share of A's answers that fail transiently.")] = 0.2,
     duplicates: Annotated[float, typer.Option(min=0, max=1, help="Share of requests submitted twice.")] = 0.1,
+    offline: Annotated[
+        int, typer.Option(min=0, max=100, help="Members whose previous payer (payer-c) is down: dead letters.")
+    ] = 4,
     workers: Annotated[int, typer.Option(min=1, max=8, help="Payer B's worker processes.")] = 2,
     exit_at_end: Annotated[bool, typer.Option("--exit", help="Stop the services at the end.")] = False,
 ) -> None:
     """Two payers exchange their switching members' histories, with faults and duplicates."""
     began = time.monotonic()
     root = settings().data_dir / "demo"
-    pair = pair_settings(settings(), root, root / f"population-{members}-{seed}", **QUICK_RETRIES)
+    ports = (settings().api_port + 1, settings().api_port + 2)  # stable URLs when they are free
+    ports = ports if not any(port_in_use(p) for p in ports) else (free_port(), free_port())
+    pair = pair_settings(settings(), root, root / f"population-{members}-{seed}", ports, **QUICK_RETRIES)
     pair = PayerPair(pair.root, pair.population, pair.a.model_copy(update=fault_mix(faults, seed)), pair.b)
     with console.status("Preparing both payers") as status:
         prepared = prepare(pair, members, seed, step=lambda m: status.update(f"{m[0].upper()}{m[1:]}…"))
@@ -61,12 +69,13 @@ def demo(
                 disputes[side.payer_id] = run_quality_checks(store).disputes_opened
         status.update("Introducing the payers to each other…")
         enrollment = introduce(pair)
+        introduce_offline(pair)
     console.print(graphs_table(pair, prepared, disputes))
     services = Services(pair, workers, root / "logs")
     try:
         with console.status("Starting both payers' APIs and payer B's workers…"):
             services.wait_until_up()
-        bodies = transfer_requests(pair, transfers)
+        bodies = transfer_requests(pair, transfers) + transfer_requests(pair, offline, previous=OFFLINE)
         smart = enrollment_client(pair, enrollment, httpx.Client(timeout=30))
         started = time.monotonic()
         with _bar("Payer B's enrollment submits transfer requests") as bar:
@@ -77,7 +86,7 @@ def demo(
         _follow(pair, len(bodies))
         took = time.monotonic() - started
         outcome = read_outcome(pair, bodies)
-        console.print(transfers_table(pair, outcome, answers, faults, took))
+        console.print(transfers_table(outcome, answers, faults, took))
         evidence = write_evidence(pair.b, pair.a, outcome.example_transfer(), root / "evidence")
         env_files = write_env_files(pair, root)
         next_steps(pair, evidence, env_files, root / "logs", outcome)

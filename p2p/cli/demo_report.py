@@ -11,6 +11,7 @@ from rich.table import Table
 
 from audit import service
 from audit.evidence_proof import write_packet
+from exchange.domain.retry import TRANSIENT
 from p2p.bootstrap import audit_keys, graph_store
 from p2p.cli.common import console
 from p2p.pair_outcome import PairOutcome
@@ -41,7 +42,7 @@ def graphs_table(pair: PayerPair, prepared: Prepared, disputes: dict[str, int]) 
     return table
 
 
-def transfers_table(pair: PayerPair, outcome: PairOutcome, answers: Counter[str], faults: float, took: float) -> Table:
+def transfers_table(outcome: PairOutcome, answers: Counter[str], faults: float, took: float) -> Table:
     title = "Transfers: payer-b pulls its new members' histories from payer-a"
     table = Table("", "", title=title, title_justify="left")
     extra = sum(answers.values()) - outcome.submitted
@@ -53,9 +54,9 @@ def transfers_table(pair: PayerPair, outcome: PairOutcome, answers: Counter[str]
         why = {r.split(": ", 1)[1]: n for r, n in outcome.reasons.items() if r.startswith(f"{state}: ")}
         detail = ", ".join(f"{reason} {n}" for reason, n in sorted(why.items(), key=lambda kv: -kv[1]))
         table.add_row(f"  {state.replace('_', ' ')}", f"{count:,}" + (f"  ({detail})" if detail else ""))
-    failed = ", ".join(f"{kind} {n}" for kind, n in outcome.attempts.most_common() if kind != "ok")
-    answered = outcome.attempts["ok"]
-    table.add_row("calls to payer-a", f"{answered:,} answered, {outcome.retries} retried ({failed or 'none'})")
+    failed = ", ".join(f"{kind} {n}" for kind, n in outcome.attempts.most_common() if kind in TRANSIENT)
+    calls = f"{outcome.attempts['ok']:,} answered, {outcome.retries} failed transiently ({failed or 'none'})"
+    table.add_row("calls to the previous payer", f"{calls}, {outcome.refusals} refused")
     table.add_row("faults injected at payer-a", f"{faults:.0%} of answers (503, 429, slow, reset) + 5% delivered twice")
     table.add_row("done twice", f"identity decisions at A {outcome.decided_twice}, ingestions at B "
                   f"{outcome.ingested_twice}, acknowledgments at A {outcome.acknowledged_twice}")  # fmt: skip
