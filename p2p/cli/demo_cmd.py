@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import signal
 import time
+from dataclasses import dataclass
 from typing import Annotated
 
 import httpx
@@ -27,12 +28,12 @@ from graph import server
 from graph.quality import run_quality_checks
 from graph.server import port_in_use
 from p2p.bootstrap import graph_store
-from p2p.cli.common import console, friendly_errors, settings
+from p2p.cli.common import UserError, console, friendly_errors, settings
 from p2p.cli.demo_report import graphs_table, next_steps, transfers_table, write_env_files, write_evidence
 from p2p.pair_outcome import read_outcome
 from p2p.pair_processes import QUICK_RETRIES, Services, fault_mix
 from p2p.pair_traffic import enrollment_client, service_busy, submit_all, transfer_requests
-from p2p.payer_pair import OFFLINE, PayerPair, introduce, introduce_offline, pair_settings, prepare
+from p2p.payer_pair import OFFLINE, Enrollment, PayerPair, introduce, introduce_offline, pair_settings, prepare
 from p2p.ports import free_port
 
 
@@ -60,6 +61,33 @@ def demo(
     ports = ports if not any(port_in_use(p) for p in ports) else (free_port(), free_port())
     pair = pair_settings(settings(), root, root / f"population-{members}-{seed}", ports, **QUICK_RETRIES)
     pair = PayerPair(pair.root, pair.population, pair.a.model_copy(update=fault_mix(faults, seed)), pair.b)
+    try:
+        enrollment = _prepare(pair, members, seed)
+        holds = _exchange(pair, enrollment, Abuse(transfers, faults, duplicates, offline, seed), workers, exit_at_end)
+    except KeyboardInterrupt:
+        console.print("\n[yellow]Interrupted: stopping.[/yellow]")
+        raise typer.Exit(130) from None
+    except RuntimeError as exc:  # a service did not come up
+        raise UserError(str(exc)) from None
+    finally:
+        with console.status("Stopping both Neo4j servers…"):
+            server.stop(pair.a)
+            server.stop(pair.b)
+    console.print(f"[dim]whole run {time.monotonic() - began:.0f} s[/dim]")
+    if not holds:
+        raise typer.Exit(1)
+
+
+@dataclass(frozen=True)
+class Abuse:
+    transfers: int
+    faults: float
+    duplicates: float
+    offline: int
+    seed: int
+
+
+def _prepare(pair: PayerPair, members: int, seed: int) -> Enrollment:
     with console.status("Preparing both payers") as status:
         prepared = prepare(pair, members, seed, step=lambda m: status.update(f"{m[0].upper()}{m[1:]}…"))
         status.update("Checking the identity graphs' clusters…")
@@ -71,37 +99,38 @@ def demo(
         enrollment = introduce(pair)
         introduce_offline(pair)
     console.print(graphs_table(pair, prepared, disputes))
+    return enrollment
+
+
+def _exchange(pair: PayerPair, enrollment: Enrollment, abuse: Abuse, workers: int, exit_at_end: bool) -> bool:
+    """Start the services, run the transfers, report; True when every reliability check holds."""
+    root = pair.root
     services = Services(pair, workers, root / "logs")
     try:
         with console.status("Starting both payers' APIs and payer B's workers…"):
             services.wait_until_up()
-        bodies = transfer_requests(pair, transfers) + transfer_requests(pair, offline, previous=OFFLINE)
+        bodies = transfer_requests(pair, abuse.transfers) + transfer_requests(pair, abuse.offline, previous=OFFLINE)
         smart = enrollment_client(pair, enrollment, httpx.Client(timeout=30))
         started = time.monotonic()
         with _bar("Payer B's enrollment submits transfer requests") as bar:
             task = bar.add_task("submit", total=None)
-            answers = submit_all(pair, smart, bodies, duplicates, random.Random(seed),
+            answers = submit_all(pair, smart, bodies, abuse.duplicates, random.Random(abuse.seed),
                                  progress=lambda: bar.advance(task))  # fmt: skip
             bar.update(task, total=bar.tasks[0].completed)
         _follow(pair, len(bodies))
         took = time.monotonic() - started
         outcome = read_outcome(pair, bodies)
-        console.print(transfers_table(outcome, answers, faults, took))
+        console.print(transfers_table(outcome, answers, abuse.faults, took))
         evidence = write_evidence(pair.b, pair.a, outcome.example_transfer(), root / "evidence")
-        env_files = write_env_files(pair, root)
-        next_steps(pair, evidence, env_files, root / "logs", outcome)
-        console.print(f"[dim]whole run {time.monotonic() - began:.0f} s[/dim]")
+        next_steps(pair, evidence, write_env_files(pair, root), root / "logs", outcome)
         if not outcome.holds:
             console.print("[red]a reliability check failed: see the table above[/red]")
         if not exit_at_end:
             _serve_until_interrupted()
+        return outcome.holds
     finally:
-        with console.status("Stopping the services and both Neo4j servers…"):
+        with console.status("Stopping both APIs and the workers…"):
             services.stop()
-            server.stop(pair.a)
-            server.stop(pair.b)
-    if not outcome.holds:
-        raise typer.Exit(1)
 
 
 def _follow(pair: PayerPair, total: int, timeout_s: float = 1800) -> None:
