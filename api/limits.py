@@ -1,7 +1,9 @@
-"""Request limits: a body size cap enforced while the body streams in, and a page size cap."""
+"""Request limits: a body size cap enforced while the body streams in (one for every route, and
+larger ones for the few routes that need them), and a page size cap."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Depends, Query, Request
@@ -19,24 +21,32 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"the request body is larger than {max_bytes} bytes")
 
 
+RouteKey = tuple[str, str]  # (method, exact path), e.g. ("POST", "/fhir/Group/$bulk-member-match")
+
+
 class BodySizeLimit:
-    """Refuses a request body over ``max_bytes`` with 413: at once when Content-Length says so, and
-    otherwise as soon as the streamed body passes the limit, so no oversized body is held in memory."""
+    """Refuses a request body over its limit with 413: at once when Content-Length says so, and
+    otherwise as soon as the streamed body passes the limit, so no oversized body is held in memory.
+    The limit is ``max_bytes``, or ``routes[(method, path)]`` for the routes given their own."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, routes: Mapping[RouteKey, int] | None = None) -> None:
+        self.app, self.max_bytes, self.routes = app, max_bytes, dict(routes or {})
 
-    async def too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = BodyTooLarge(self.max_bytes)
+    def limit_of(self, scope: Scope) -> int:
+        return self.routes.get((scope.get("method", ""), scope.get("path", "")), self.max_bytes)
+
+    async def too_large(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        error = BodyTooLarge(limit)
         await operation_outcome(error.status_code, "too-costly", str(error.detail))(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_of(scope)
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self.too_large(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self.too_large(limit, scope, receive, send)
             return
         seen, started = 0, False
 
@@ -45,8 +55,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if seen > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracked_send(message: Message) -> None:
@@ -58,7 +68,7 @@ class BodySizeLimit:
             await self.app(scope, counted_receive, tracked_send)
         except BodyTooLarge:
             if not started:
-                await self.too_large(scope, receive, send)
+                await self.too_large(limit, scope, receive, send)
 
 
 def page_size(default: int = 50, name: str = "limit") -> Any:

@@ -10,6 +10,7 @@ from api.auth import Forbidden, Throttled, Unauthenticated
 from api.errors import operation_outcome
 from api.limits import BodySizeLimit
 from api.openapi import install_error_documentation
+from api.routers import bulk
 from p2p.settings import Settings
 from security.access import AccessDenied, NotVisible
 from security.context import build_security
@@ -25,7 +26,8 @@ def _quoted(text: str) -> str:
 
 def install_security(app: FastAPI, settings: Settings) -> None:
     app.state.security = build_security(settings, lambda: app.state.store)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    larger = {("POST", bulk.MATCH_PATH): settings.bulk_max_body_bytes}  # up to 10,000 members (issue #8)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes, routes=larger)
     install_error_documentation(app)
 
     @app.exception_handler(Unauthenticated)

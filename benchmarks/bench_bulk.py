@@ -5,9 +5,8 @@ runner in this process against its own Neo4j and the generated member data store
 Builds (once, in --workdir) a generated population with FHIR histories, trains and
 publishes a model, matches and loads the graph (the steps of bench_member_match.py); then
 submits the generator's payer switches away from payer-a, with their opt-in consents, as
-one bulk request per new payer and runs the jobs. HTTP is left out: the request bodies of a
-10,000-member match exceed the API's body limit (P2P_API_MAX_BODY_BYTES), and the e2e tests
-cover the HTTP layer. Prints seconds and members/s for the match, resources/s and MB/s for
+one bulk request per new payer and runs the jobs, in process (bench_bulk_http.py sends the same
+requests through HTTP). Prints seconds and members/s for the match, resources/s and MB/s for
 the export, and the outcome mix.
 
 Usage: python benchmarks/bench_bulk.py [--members 30000] [--bulk 10000] [--workdir var/bench-bulk]
@@ -45,17 +44,24 @@ from synthetic.switch_requests import payer_identifier, switch_request
 PAYER = "payer-a"
 
 
-def bodies(workdir: Path, limit: int) -> dict[str, dict[str, Any]]:
-    """One bulk request per new payer: the switches away from payer-a that carry a consent."""
+def consented_switches(workdir: Path, limit: int) -> list[tuple[str, dict[str, Any]]]:
+    """The switches away from payer-a that carry a consent (at most ``limit``), as each new
+    payer's single ``$member-match`` request."""
     switches = [s for s in pq.read_table(workdir / "pop" / "switches.parquet").to_pylist()
                 if s["old_payer_id"] == PAYER and s["new_dob"]]  # fmt: skip
-    by_partner: dict[str, list[dict[str, Any]]] = {}
-    taken = 0
+    found: list[tuple[str, dict[str, Any]]] = []
     for s in switches:
         single = switch_request(s)
-        if taken < limit and any(p["name"] == "Consent" for p in single["parameter"]):
-            by_partner.setdefault(s["new_payer_id"], []).append(as_member_bundle(single, f"m{taken}"))
-            taken += 1
+        if len(found) < limit and any(p["name"] == "Consent" for p in single["parameter"]):
+            found.append((s["new_payer_id"], single))
+    return found
+
+
+def bodies(workdir: Path, limit: int) -> dict[str, dict[str, Any]]:
+    """One bulk request per new payer."""
+    by_partner: dict[str, list[dict[str, Any]]] = {}
+    for taken, (partner, single) in enumerate(consented_switches(workdir, limit)):
+        by_partner.setdefault(partner, []).append(as_member_bundle(single, f"m{taken}"))
     return {p: {"resourceType": "Parameters", "parameter": b} for p, b in by_partner.items()}
 
 

@@ -156,6 +156,10 @@ class Settings(BaseSettings):
     outbound_connect_timeout_s: float = Field(3.0, gt=0, le=60, description="Connect timeout of every outbound call.")
     outbound_timeout_s: float = Field(10.0, gt=0, le=300, description="Read/write timeout of every outbound call.")
     api_max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body accepted (413 beyond).")
+    bulk_max_body_bytes: int = Field(
+        67_108_864, ge=1024, description="Largest `$bulk-member-match` body accepted (413 beyond): 10,000 members "
+        "are at most about 26 MB as compact JSON, 60 MB indented.",
+    )  # fmt: skip
     api_rate_per_s: float = Field(20.0, gt=0, description="Requests per second each caller may sustain (token bucket).")
     api_rate_burst: int = Field(100, ge=1, description="Requests each caller may send at once (bucket size).")
     api_max_page_size: int = Field(500, ge=1, description="Cap on any page size a client asks for.")

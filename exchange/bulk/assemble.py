@@ -2,7 +2,8 @@
 records of the members allowed at export time (a registered Arrow table joined to the
 Parquet files of our own payer partition), within the window of dates, of the types asked,
 in (type, id) order; sensitive resources withheld for members under a ``#regular`` consent
-(``release_rules.withheld``), claims made non-financial, one file per type (more past
+(``release_rules.withheld``), ``_typeFilter`` queries applied (``type_filter.admits``), claims
+made non-financial, one file per type (more past
 ``max_lines``), each named by its hash."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from exchange.bulk.files import NdjsonSink
 from exchange.bulk.manifest import ExportFile
 from exchange.bulk.non_financial import non_financial
 from exchange.domain.release_rules import UNDATED_TYPES, withheld
+from exchange.domain.type_filter import TypeFilters, admits
 from exchange.member_data.store import MemberDataStore
 
 _FETCH = 2000
@@ -59,6 +61,7 @@ def assemble(
     folder: Path,
     max_lines: int,
     progress: Callable[[int], None],
+    filters: TypeFilters | None = None,
 ) -> list[ExportFile]:
     """Write the files into ``folder``; ``progress(resources written)`` is called every fetch
     (it raises to stop: a cancelled job leaves only temp files, which the caller removes)."""
@@ -80,6 +83,8 @@ def assemble(
             while batch := result.fetchmany(_FETCH):
                 for kind, sensitive, labels, text, include_sensitive, record_id, member_key in batch:
                     if withheld(bool(sensitive), labels, bool(include_sensitive)):
+                        continue
+                    if filters and kind in filters and not admits(filters, kind, json.loads(text)):
                         continue
                     if sink is not None and (sink.resource_type != kind or sink.count >= max_lines):
                         written.append(sink.close())

@@ -23,6 +23,7 @@ from exchange.bulk.export_request import from_json, window
 from exchange.bulk.files import NdjsonSink, remove_tree
 from exchange.bulk.manifest import ExportFile, Refused, manifest, refusal_line
 from exchange.domain import release_rules as rules
+from exchange.domain.type_filter import parse_type_filters
 from exchange.member_data.store import MemberDataStore
 from graph.store import GraphStore, TxRunner
 
@@ -90,7 +91,7 @@ def run_export(run: ExportJob, lease: jobs.Lease) -> None:
         progress(0)
         data = MemberDataStore(run.config.member_data_dir, run.config.payer_id)
         output = assemble(data, decided.allowed, request.types, window(request, today), folder,
-                          run.config.max_lines, progress)  # fmt: skip
+                          run.config.max_lines, progress, parse_type_filters(request.type_filters))  # fmt: skip
         error = _error_file(folder, decided.refused)
         _complete(run, lease, job, output, error, decided)
     except jobs.LeaseLost:

@@ -4,8 +4,9 @@ Pure: no I/O, no clock.
 
 Supported: ``exportType`` (required, ``hl7.fhir.us.davinci-pdex#payertopayer``), ``_since``
 and ``_until`` (dates or instants; ``_since`` clamped to five years back), ``_type`` (our
-releasable types), ``patient`` (members of the Group), ``_outputFormat`` (NDJSON only).
-``_typeFilter`` and ``_elements`` are refused with a 400 naming them; so is any other name."""
+releasable types), ``_typeFilter`` (search queries per type, ``exchange.domain.type_filter``),
+``patient`` (members of the Group), ``_outputFormat`` (NDJSON only). ``_elements`` is refused
+with a 400 naming it; so is any other name."""
 
 from __future__ import annotations
 
@@ -17,16 +18,16 @@ from datetime import date, datetime
 from typing import Any
 
 from exchange.domain.release_rules import ReleaseInputError, clamped_since, requested_types
+from exchange.domain.type_filter import parse_type_filters
 
 PAYER_TO_PAYER = "hl7.fhir.us.davinci-pdex#payertopayer"
 NDJSON_FORMATS = ("application/fhir+ndjson", "application/ndjson", "ndjson")
 UNSUPPORTED = {
-    "_typeFilter": "_typeFilter is not supported: ask with _type, _since and _until",
     "_elements": "_elements is not supported: resources are exported whole",
     "includeAssociatedData": "includeAssociatedData is not supported",
 }
 _KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-KNOWN = ("exportType", "_since", "_until", "_type", "patient", "_outputFormat")
+KNOWN = ("exportType", "_since", "_until", "_type", "_typeFilter", "patient", "_outputFormat")
 VALUE_KEYS = ("valueString", "valueCode", "valueInstant", "valueDateTime", "valueDate", "valueCanonical", "valueUri")
 
 
@@ -36,6 +37,7 @@ class ExportRequest:
     until: date | None = None
     types: tuple[str, ...] = ()  # empty: every releasable type
     patients: tuple[str, ...] = ()  # member keys; empty: every member of the Group
+    type_filters: tuple[str, ...] = ()  # the _typeFilter queries as sent (checked by parse_export)
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,15 @@ class Window:
 def to_json(request: ExportRequest) -> str:
     return json.dumps({"since": request.since.isoformat() if request.since else None,
                        "until": request.until.isoformat() if request.until else None,
-                       "types": list(request.types), "patients": list(request.patients)})  # fmt: skip
+                       "types": list(request.types), "patients": list(request.patients),
+                       "type_filters": list(request.type_filters)})  # fmt: skip
 
 
 def from_json(text: str) -> ExportRequest:
     raw = json.loads(text)
     since, until = raw["since"], raw["until"]
     return ExportRequest(date.fromisoformat(since) if since else None, date.fromisoformat(until) if until else None,
-                         tuple(raw["types"]), tuple(raw["patients"]))  # fmt: skip
+                         tuple(raw["types"]), tuple(raw["patients"]), tuple(raw.get("type_filters", ())))  # fmt: skip
 
 
 def parameters_of(body: Any) -> dict[str, list[str]]:
@@ -120,7 +123,9 @@ def parse_export(values: Mapping[str, list[str]]) -> ExportRequest:
     if since and until and until < since:
         raise ReleaseInputError("_until", "_until is before _since")
     types = requested_types(",".join(values.get("_type") or []) or None)
-    return ExportRequest(since, until, types, _patients(values.get("patient") or []))
+    type_filters = tuple(values.get("_typeFilter") or [])
+    parse_type_filters(type_filters)  # refused here, with the parameter named, rather than in the job
+    return ExportRequest(since, until, types, _patients(values.get("patient") or []), type_filters)
 
 
 def window(request: ExportRequest, today: date) -> Window:

@@ -55,5 +55,11 @@ def write_json(path: Path, body: dict[str, Any]) -> bytes:
     return content
 
 
+def write_named(folder: Path, name: str, content: bytes) -> Path:
+    """``content`` at ``folder/name``, atomically (a file already there by that name is kept)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return _write_atomically(folder, name, content)
+
+
 def remove_tree(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)

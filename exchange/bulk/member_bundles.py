@@ -48,8 +48,11 @@ def _one(index: int, parameter: Any, version: HrexVersion, requester_is_payer: b
     return MemberBundle(index, parsed, patient, body_sha256(parts))
 
 
+MAX_MEMBERS = 10_000  # in one $bulk-member-match request
+
+
 def parse_bulk(
-    body: Any, version: HrexVersion, requester_is_payer: bool = True, max_members: int = 10_000
+    body: Any, version: HrexVersion, requester_is_payer: bool = True, max_members: int = MAX_MEMBERS
 ) -> list[MemberBundle]:
     """Every MemberBundle checked; all the problems of all bundles in one ``FhirInputError``."""
     if not isinstance(body, dict) or body.get("resourceType") != "Parameters":

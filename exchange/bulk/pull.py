@@ -2,8 +2,9 @@
 bulk (``$bulk-member-match``), export the matched Group (``$davinci-data-export``), download
 every file and check it against the sha256 it is named by, then record each member's data
 with its provenance ("received from payer X in transfer T") through the received-data ingest
-(``write_received`` + ``ingest_in``). Content-addressed files and a MERGE on (transfer, sha256)
-make a repeated pull (or a re-downloaded file) change nothing.
+(``write_received`` + ``ingest_in``). These are the steps; ``pull_job`` runs them durably.
+Content-addressed files and a MERGE on (transfer, sha256) make a repeated pull (or a
+re-downloaded file) change nothing.
 
 The Patient id we send for each member is our member key, so the matched Group maps the
 previous payer's member key (``member.entity``) back to ours (its match-parameters extension);
@@ -16,15 +17,12 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from exchange.bulk.groups import MATCH_PARAMETERS_EXT
 from exchange.bulk.manifest import SHA256_EXTENSION
-from exchange.member_data.ingest import ingest_in, write_received
-from graph.store import GraphStore
 
 FHIR = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json", "Prefer": "respond-async"}
 MEMBER_REFERENCES = ("subject", "patient", "beneficiary")
@@ -61,8 +59,11 @@ class PullReport:
     members: dict[str, str] = field(default_factory=dict)  # their member key -> ours
 
 
-def kick_off(http: httpx.Client, partner: Partner, path: str, **kwargs: Any) -> str:
-    response = http.post(f"{partner.fhir_base_url}{path}", headers=partner.headers(**FHIR), **kwargs)
+def kick_off(http: httpx.Client, partner: Partner, path: str, key: str | None = None, **kwargs: Any) -> str:
+    """POST a kick-off; its status URL. With ``key`` (an ``Idempotency-Key``), a kick-off sent again
+    after its answer was lost names the job the first one started."""
+    headers = partner.headers(**FHIR, **({"Idempotency-Key": key} if key else {}))
+    response = http.post(f"{partner.fhir_base_url}{path}", headers=headers, **kwargs)
     location = response.headers.get("Content-Location")
     if response.status_code != 202 or not location:
         raise PullError("kick_off_refused", f"{path}: HTTP {response.status_code}")
@@ -132,15 +133,3 @@ def by_member(contents: list[bytes], mapping: dict[str, str], report: PullReport
             grouped.setdefault(ours, []).append(resource)
             report.resources += 1
     return grouped
-
-
-def ingest(store: GraphStore, data_dir: Path, partner_id: str, grouped: dict[str, list[dict[str, Any]]],
-           transfer_id: str, correlation_id: str) -> int:  # fmt: skip
-    """Each member's resources as content-addressed files, recorded for our member; how many were new."""
-    created = 0
-    for member_key, resources in sorted(grouped.items()):
-        files = write_received(data_dir, partner_id, resources)
-        created += store.in_write_transaction(
-            lambda tx, f=files, k=member_key: ingest_in(tx, f, transfer_id, k, partner_id, correlation_id)  # type: ignore[misc]
-        )
-    return created

@@ -1,7 +1,7 @@
-"""One bulk pull as the new payer, start to end (see ``pull``): our members' MemberBundles
-built from our own records (the demographics our single ``$member-match`` sends), the bulk
-match, the export of the matched Group, every file verified before anything is recorded,
-then each member's data ingested with its provenance."""
+"""One bulk pull as the new payer: our members' MemberBundles built from our own records (the
+demographics our single ``$member-match`` sends), then the durable pull (``pull_job``): the bulk
+match, the export of the matched Group, every file verified before anything is recorded, each
+member's data ingested once with its provenance."""
 
 from __future__ import annotations
 
@@ -10,18 +10,8 @@ from typing import Any
 
 import httpx
 
-from exchange.bulk.export_request import PAYER_TO_PAYER
-from exchange.bulk.pull import (
-    Partner,
-    PullError,
-    PullReport,
-    by_member,
-    fetch_verified,
-    ingest,
-    kick_off,
-    member_map,
-    wait,
-)
+from exchange.bulk.pull import Partner, PullReport
+from exchange.bulk.pull_job import PullRun, run_pull
 from exchange.member_match.outbound import Card, Grant, member_match_parameters
 from graph.store import GraphStore
 
@@ -56,25 +46,6 @@ def our_member_bundle(store: GraphStore, payer_id: str, member_key: str, previou
 def pull(store: GraphStore, data_dir: Path, http: httpx.Client, partner: Partner, bundles: list[dict[str, Any]],
          transfer_id: str, correlation_id: str, export_query: dict[str, str] | None = None,
          deadline_s: float = 600) -> PullReport:  # fmt: skip
-    report = PullReport()
-    body = {"resourceType": "Parameters", "parameter": bundles}
-    status_url = kick_off(http, partner, "/Group/$bulk-member-match", json=body)
-    result = wait(http, partner, status_url, deadline_s).json()
-    groups = {p.get("name"): p.get("resource") or {} for p in result.get("parameter", [])}
-    matched = groups.get("MatchedMembers")
-    if not matched:
-        raise PullError("no_matched_group", "the answer has no MatchedMembers Group")
-    report.members, report.group_id = member_map(matched), str(matched.get("id", ""))
-    report.matched = len(report.members)
-    report.not_matched = len(bundles) - report.matched
-    if not report.members:
-        return report
-    params = {"exportType": PAYER_TO_PAYER, **(export_query or {})}
-    export_url = kick_off(http, partner, f"/Group/{report.group_id}/$davinci-data-export", params=params)
-    manifest = wait(http, partner, export_url, deadline_s).json()
-    contents = [fetch_verified(http, partner, entry) for entry in manifest.get("output", [])]
-    errors = [fetch_verified(http, partner, entry) for entry in manifest.get("error", [])]
-    report.files, report.refused_members = len(contents), sum(c.count(b"\n") for c in errors)
-    grouped = by_member(contents, report.members, report)
-    report.ingested_files = ingest(store, data_dir, partner.partner_id, grouped, transfer_id, correlation_id)
-    return report
+    """The pull ``transfer_id`` run, or resumed where it stopped (``pull_job``)."""
+    return run_pull(PullRun(store, data_dir, http, partner, transfer_id, correlation_id, bundles,
+                            export_query or {}, deadline_s))  # fmt: skip

@@ -55,7 +55,10 @@ def _requests(path: Path, partner_id: str) -> list[TransferRequest]:
 def pull_command(
     partner_id: Annotated[str, typer.Argument(help="The previous payer (a registered partner with an endpoint).")],
     requests_file: Annotated[Path, typer.Argument(help="JSON lines, one POST /transfers body per member.")],
-    transfer_id: Annotated[str | None, typer.Option(help="Id recorded as the data's provenance.")] = None,
+    transfer_id: Annotated[
+        str | None,
+        typer.Option(help="Id of the pull, recorded as the data's provenance; an unfinished pull's id resumes it."),
+    ] = None,
 ) -> None:
     """Match our new members at the previous payer in bulk, export and ingest their histories."""
     cfg = settings()
@@ -83,6 +86,8 @@ def pull_command(
             bundles.append(bundle)
         smart = SmartClient(http, load_signing_key(cfg), token_url=e.token_url, client_id=e.client_id,
                             scope=BULK_SCOPES)  # fmt: skip
+        console.print(f"Bulk pull {transfer}: if it stops, run the same command with --transfer-id {transfer} "
+                      "to resume it where it stopped.")  # fmt: skip
         try:
             with console.status(f"Pulling {len(bundles)} members from {partner_id}…"):
                 report = pull(store, cfg.data_dir, http, Partner(partner_id, e.fhir_base_url, smart.token), bundles,

@@ -98,9 +98,10 @@ def load_payer_b(store: GraphStore, folder: Path) -> None:
     load_run(store, _write_run(folder, "two-payers-b", records, [pair]))
 
 
-def _resource(p: Person, kind: str, n: int, day: date, sensitive: bool) -> dict[str, Any]:
+def resource_row(p: Person, kind: str, n: int, day: date, sensitive: bool, **fields: Any) -> dict[str, Any]:
+    """One row of A's member data store: a resource of ``p`` (``fields`` added to its JSON)."""
     rid = f"A-{p.key}-{kind.lower()}-{n}"
-    body: dict[str, Any] = {"resourceType": kind, "id": rid, "subject": {"reference": f"Patient/A-{p.key}"}}
+    body: dict[str, Any] = {"resourceType": kind, "id": rid, "subject": {"reference": f"Patient/A-{p.key}"}, **fields}
     if sensitive:
         body["meta"] = {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "PSY"}]}
     return {"resource_id": rid, "payer_id": "payer-a", "member_id": a_member_id(p), "record_id": f"A-{p.key}",
@@ -108,15 +109,17 @@ def _resource(p: Person, kind: str, n: int, day: date, sensitive: bool) -> dict[
             "security_labels": "PSY" if sensitive else "", "resource_json": json.dumps(body)}  # fmt: skip
 
 
-def write_member_data(folder: Path) -> Path:
-    """A's history of each person: encounters over the years, one sensitive condition, one
-    claim older than five years (never released)."""
-    rows = []
-    for p in [*PEOPLE, HELD]:
-        for n in range(4):
-            rows.append(_resource(p, "Encounter", n, TODAY - timedelta(days=200 * n + 10), False))
-        rows.append(_resource(p, "Condition", 0, TODAY - timedelta(days=90), True))
-        rows.append(_resource(p, "ExplanationOfBenefit", 0, TODAY - timedelta(days=6 * 365), False))
+def write_member_data(folder: Path, rows: list[dict[str, Any]] | None = None) -> Path:
+    """A's member data store: ``rows`` (``resource_row``), or by default the history of each
+    person: encounters over the years, one sensitive condition, one claim older than five years
+    (never released)."""
+    if rows is None:
+        rows = []
+        for p in [*PEOPLE, HELD]:
+            for n in range(4):
+                rows.append(resource_row(p, "Encounter", n, TODAY - timedelta(days=200 * n + 10), False))
+            rows.append(resource_row(p, "Condition", 0, TODAY - timedelta(days=90), True))
+            rows.append(resource_row(p, "ExplanationOfBenefit", 0, TODAY - timedelta(days=6 * 365), False))
     table = pa.Table.from_pylist(rows)
     for kind in sorted({r["resource_type"] for r in rows}):
         part = folder / "payer_id=payer-a" / f"resource_type={kind}"

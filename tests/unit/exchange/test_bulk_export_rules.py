@@ -48,7 +48,7 @@ def test_since_older_than_five_years_or_absent_is_clamped_to_five_years_back() -
     [
         ({}, "exportType: exportType must be hl7.fhir.us.davinci-pdex#payertopayer (got None)"),
         ({"exportType": ["hl7.fhir.us.davinci-atr#attribution"]}, "exportType: exportType must be"),
-        ({"exportType": [PAYER_TO_PAYER], "_typeFilter": ["Encounter?status=finished"]}, "_typeFilter: _typeFilter is not supported"),
+        ({"exportType": [PAYER_TO_PAYER], "_typeFilter": ["Encounter?reason-code=1"]}, "_typeFilter: the search parameter reason-code is not supported"),
         ({"exportType": [PAYER_TO_PAYER], "_outputFormat": ["text/csv"]}, "_outputFormat: only NDJSON"),
         ({"exportType": [PAYER_TO_PAYER], "_since": ["yesterday"]}, "_since: _since is not a FHIR date"),
         ({"exportType": [PAYER_TO_PAYER], "_since": ["2026-01-02"], "_until": ["2026-01-01"]}, "_until: _until is before"),
