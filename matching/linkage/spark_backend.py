@@ -41,8 +41,8 @@ INPUT_FILE = "records.parquet"
 
 
 @contextmanager
-def spark_session(options: SparkOptions) -> Iterator[SparkSession]:
-    """One Spark session for one job, stopped afterwards."""
+def spark_session(options: SparkOptions, scratch: Path) -> Iterator[SparkSession]:
+    """One Spark session for one job, its scratch files under ``scratch``, stopped afterwards."""
     if options.java_home is not None and "JAVA_HOME" not in os.environ:
         os.environ["JAVA_HOME"] = str(options.java_home)
     builder = (
@@ -52,6 +52,8 @@ def spark_session(options: SparkOptions) -> Iterator[SparkSession]:
         .config("spark.driver.memory", options.driver_memory)
         .config("spark.sql.shuffle.partitions", str(options.shuffle_partitions))
         .config("spark.default.parallelism", str(options.shuffle_partitions))
+        .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
+        .config("spark.local.dir", str(scratch / "local"))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         # Comparing every level of a dozen comparisons makes one stage's generated code exceed the
@@ -98,7 +100,7 @@ def predict_on_spark(
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
     }
-    with _work_folder(options) as work, spark_session(options) as spark:
+    with _work_folder(options) as work, spark_session(options, work) as spark:
         spark.sparkContext.setCheckpointDir(str(work / "checkpoints"))
         pq.write_table(model_table(tables[0], columns), work / INPUT_FILE)
         api = SparkAPI(  # type: ignore[no-untyped-call]
