@@ -23,7 +23,7 @@ from matching.linkage.features import feature_columns
 from matching.linkage.prediction import Predictions, predict
 from matching.linkage.registry import ModelFile, ModelRegistry
 from matching.linkage.runs import RunSummary, write_run
-from matching.linkage.spark_options import SparkOptions
+from matching.linkage.spark_options import SparkOptions, SparkUnavailable
 from matching.linkage.splink_adapter import LinkType
 from matching.linkage.thresholds import Thresholds
 from matching.linkage.training import train
@@ -132,8 +132,11 @@ def predict_with(
         raise CanonicalDataError(f"the input lacks columns the model was trained with: {', '.join(missing)}")
     splink_model, used, rules = model.splink_model, model.notes["columns"], model.notes["blocking_rules"]
     if spark is not None:
-        from matching.linkage.spark_backend import predict_on_spark  # pyspark loads only when asked for
-
+        try:
+            from matching.linkage.spark_backend import predict_on_spark  # pyspark loads only when asked for
+        except ImportError as exc:
+            needs = f"the Spark backend needs pyspark ({exc}): pip install 'payer-exchange[spark]'"
+            raise SparkUnavailable(needs) from None
         return predict_on_spark(tables, splink_model, used, rules, threshold, spark)
     return predict(tables, splink_model, used, rules, threshold, charts=charts)
 

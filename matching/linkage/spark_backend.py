@@ -65,9 +65,9 @@ def spark_session(options: SparkOptions, scratch: Path) -> Iterator[SparkSession
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # py4j and pyspark raise plain exceptions when the JVM cannot start
+        first_line = (str(exc).strip().splitlines() or [""])[0][:200]
         raise SparkUnavailable(
-            f"Spark could not start ({type(exc).__name__}: {str(exc).strip().splitlines()[0][:200]}); "
-            "it needs Java 17+ (set P2P_JAVA_HOME or JAVA_HOME)"
+            f"Spark could not start ({type(exc).__name__}: {first_line}); it needs Java 17+ (P2P_JAVA_HOME)"
         ) from None
     session.sparkContext.setLogLevel("ERROR")
     try:

@@ -5,6 +5,9 @@ and `p2p graph load` loads it."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -82,3 +85,23 @@ def test_graph_load_takes_a_spark_run_unchanged(both_runs: tuple[Path, Path, str
     assert not report.already_loaded
     assert report.records == pq.read_metadata(spark / "records.parquet").num_rows
     assert report.links_created == sum(1 for p in pairs if p["decision"] in ("confirm", "review"))
+
+
+def test_without_java_the_spark_backend_is_one_clear_error_and_writes_nothing(
+    population: Path, trained_model: jobs.TrainResult, tmp_path: Path
+) -> None:
+    """In a process of its own: pyspark keeps its JVM for the life of a process."""
+    registry = ModelRegistry(tmp_path / "registry")
+    registry.save(trained_model.model)
+    out = tmp_path / "run"
+    files = [str(p) for p in sorted((population / "payers").glob("*.parquet"))]
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("p2p")), "match", "run", *files, "--out", str(out),
+         "--registry", str(registry.root), "--model", trained_model.model.version, "--backend", "spark"],
+        env={**os.environ, "JAVA_HOME": str(tmp_path / "no-jdk"), "P2P_JAVA_HOME": str(tmp_path / "no-jdk")},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Spark could not start" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
