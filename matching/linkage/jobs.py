@@ -266,11 +266,7 @@ def run_model(
     records = combined(prepared)
     model = retyped(model, "dedupe_only")
     floor = min(model.thresholds.review, model.thresholds.auto_confirm)
-    if spark is None:
-        step("scoring pairs")
-        predictions = predict_with(model, [records], floor)
-    else:
-        step(f"scoring pairs on Spark ({spark.master})")
-        predictions = predict_with(model, [records], floor, spark=spark)
+    step("scoring pairs" if spark is None else f"scoring pairs on Spark ({spark.master})")
+    predictions = predict_with(model, [records], floor, spark=spark)
     step("writing the run")
     return write_run(model, records, predictions, out)
