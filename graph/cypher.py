@@ -5,6 +5,12 @@ Each file starts with a header of ``//`` comment lines::
     // Purpose: what the query answers or changes
     // Mode: read | write | schema
     // Params: $member_key, $limit        (or: none)
+    // Routing: leader                     (optional, read queries only)
+
+A read query goes to a reader of a Neo4j cluster (a secondary, or any member), which has seen
+at least this process's own writes (the store's bookmarks). ``Routing: leader`` sends it to the
+leader instead, which has every committed write, another process's too: for reads whose
+answer lets data leave (routing a transfer, releasing a member's history, a partner's status).
 
 The body follows. ``Params`` must list exactly the ``$parameters`` the body uses; a unit
 test holds every file to that, and to being used somewhere in the code.
@@ -32,6 +38,7 @@ class CypherQuery:
     mode: Mode
     declared_params: frozenset[str]
     text: str
+    leader: bool = False  # ``Routing: leader``: read from the cluster leader (sees every committed write)
 
     @property
     def used_params(self) -> frozenset[str]:
@@ -65,7 +72,7 @@ def parse(name: str, source: str) -> CypherQuery:
         stripped = line.strip()
         if in_header and stripped.startswith("//"):
             key, sep, value = stripped[2:].partition(":")
-            if sep and key.strip().lower() in {"purpose", "mode", "params"}:
+            if sep and key.strip().lower() in {"purpose", "mode", "params", "routing"}:
                 header[key.strip().lower()] = value.strip()
             continue
         if in_header and not stripped:
@@ -78,6 +85,9 @@ def parse(name: str, source: str) -> CypherQuery:
     mode = header["mode"]
     if mode not in ("read", "write", "schema"):
         raise CypherFileError(f"{name}.cypher: Mode must be read, write or schema, not {mode!r}")
+    routing = header.get("routing", "any")
+    if routing not in ("any", "leader") or (routing == "leader" and mode != "read"):
+        raise CypherFileError(f"{name}.cypher: Routing may only be 'leader', on a read query (got {routing!r})")
     declared = header["params"]
     params = (
         frozenset()
@@ -87,7 +97,10 @@ def parse(name: str, source: str) -> CypherQuery:
     text = "\n".join(body_lines).strip()
     if not text:
         raise CypherFileError(f"{name}.cypher: no query after the header")
-    return CypherQuery(name=name, purpose=header["purpose"], mode=mode, declared_params=params, text=text)  # type: ignore[arg-type]
+    return CypherQuery(
+        name=name, purpose=header["purpose"], mode=mode, declared_params=params, text=text,  # type: ignore[arg-type]
+        leader=routing == "leader",
+    )  # fmt: skip
 
 
 class CypherLibrary:

@@ -66,12 +66,14 @@ class GraphStore:
     def read(
         self, name: str, params: Mapping[str, Any] | None = None, *, database: str | None = None
     ) -> list[dict[str, Any]]:
+        """On a cluster, a reader that has seen this store's own writes (bookmarks); the leader
+        for a file marked ``Routing: leader``. On a single server both are that server."""
         query, given = self.query(name, params)
         records, _, _ = self.driver.execute_query(
             neo4j.Query(query.text, timeout=self.timeout_s),
             given,
             database_=database or self.database,
-            routing_=neo4j.RoutingControl.READ,
+            routing_=neo4j.RoutingControl.WRITE if query.leader else neo4j.RoutingControl.READ,
             bookmark_manager_=self.bookmarks,
         )
         return [plain(record.data()) for record in records]

@@ -51,7 +51,11 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = Field(
         SecretStr(LOCAL_DEV_PASSWORD), validation_alias=AliasChoices("P2P_NEO4J_PASSWORD", "NEO4J_PASSWORD")
     )
-    neo4j_database: str = Field("neo4j", description="Database name; always passed explicitly to the driver.")
+    neo4j_database: str = Field(
+        "neo4j",
+        pattern=r"^[A-Za-z][A-Za-z0-9.\-]{2,62}$",
+        description="Database name (Aura: neo4j); always passed explicitly to the driver.",
+    )
     neo4j_notifications: Literal["OFF", "WARNING", "INFORMATION"] = Field(
         "OFF", description="Lowest severity of server notifications (deprecations, hints) to log."
     )
@@ -245,6 +249,19 @@ class Settings(BaseSettings):
         False, description="Serve /metrics without a token to clients on loopback (a local Prometheus agent)."
     )
 
+    # Splink's Spark backend (`p2p match run --backend spark`). See README, "Matching on Spark".
+    spark_master: str = Field(
+        "local[2]", min_length=1, description="Spark master: local[N] on this machine, or a cluster's URL."
+    )
+    spark_driver_memory: str = Field("1g", pattern=r"^\d+[mMgG]$", description="spark.driver.memory.")
+    spark_shuffle_partitions: int = Field(
+        4, ge=1, le=100_000, description="spark.sql.shuffle.partitions (a few per core of the cluster)."
+    )
+    spark_work_dir: Path | None = Field(
+        None, description="Scratch folder of a Spark run (scored pairs, checkpoints); on a cluster, one every "
+        "executor and the driver share. Default: a temporary folder.",
+    )  # fmt: skip
+
     # Transfer workflow (new payer side): workers, leases, retries and holds. See README, "Transfers".
     transfer_lease_s: float = Field(
         120.0, gt=0, description="How long a worker holds a claimed step before another may take it over."
@@ -269,6 +286,15 @@ class Settings(BaseSettings):
         schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
         if not value.startswith(schemes):
             raise ValueError(f"must start with one of {', '.join(schemes)}")
+        if not value.partition("://")[2].split("/", 1)[0].split("?", 1)[0]:
+            raise ValueError("names no host (e.g. neo4j+s://xxxxxxxx.databases.neo4j.io)")
+        return value
+
+    @field_validator("neo4j_database")
+    @classmethod
+    def _not_the_system_database(cls, value: str) -> str:
+        if value.lower() == "system":
+            raise ValueError("'system' holds Neo4j's users and databases, not our data; name a data database")
         return value
 
     @field_validator("auth_jwks_url_allowlist", mode="before")

@@ -1,6 +1,7 @@
 // Purpose: What a Group export may release, per member of the Group (retired keys followed to their successor): the latest unique $member-match of this partner that identified the member, its recorded consent, and our current records of the member.
 // Mode: read
 // Params: $group_id, $partner_id, $payer_id
+// Routing: leader
 MATCH (g:MemberGroup {group_id: $group_id})-[:HAS_MEMBER]->(start:Member)
 OPTIONAL MATCH (start)-[:REDIRECTS_TO*1..10]->(successor:Member {status: 'active'})
 WITH start, coalesce(successor, start) AS m

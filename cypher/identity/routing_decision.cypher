@@ -1,6 +1,7 @@
 // Purpose: May this member's data be routed now? The member (redirects followed), its record count and the links that hold it.
 // Mode: read
 // Params: $member_key
+// Routing: leader
 OPTIONAL MATCH (start:Member {member_key: $member_key})
 OPTIONAL MATCH (start)-[:REDIRECTS_TO*1..10]->(successor:Member {status: 'active'})
 WITH start, coalesce(successor, start) AS m

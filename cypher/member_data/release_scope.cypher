@@ -1,6 +1,7 @@
 // Purpose: What Patient $everything may release to a partner: the member (retired keys redirected) that a unique $member-match of this partner identified, our current records of it, and that match's time and recorded consent; no row when this partner never matched the member.
 // Mode: read
 // Params: $member_key, $partner_id, $payer_id
+// Routing: leader
 MATCH (start:Member {member_key: $member_key})
 OPTIONAL MATCH (start)-[:REDIRECTS_TO*1..10]->(successor:Member {status: 'active'})
 WITH start, coalesce(successor, start) AS m

@@ -23,6 +23,7 @@ from matching.linkage.features import feature_columns
 from matching.linkage.prediction import Predictions, predict
 from matching.linkage.registry import ModelFile, ModelRegistry
 from matching.linkage.runs import RunSummary, write_run
+from matching.linkage.spark_options import SparkOptions, SparkUnavailable
 from matching.linkage.splink_adapter import LinkType
 from matching.linkage.thresholds import Thresholds
 from matching.linkage.training import train
@@ -119,15 +120,25 @@ def train_model(
 
 
 def predict_with(
-    model: ModelFile, tables: Sequence[pa.Table], threshold: float | None, charts: Path | None = None
+    model: ModelFile,
+    tables: Sequence[pa.Table],
+    threshold: float | None,
+    charts: Path | None = None,
+    spark: SparkOptions | None = None,
 ) -> Predictions:
     columns = feature_columns(tables)
     missing = sorted(set(model.notes.get("columns", [])) - set(columns))
     if missing:
         raise CanonicalDataError(f"the input lacks columns the model was trained with: {', '.join(missing)}")
-    return predict(
-        tables, model.splink_model, model.notes["columns"], model.notes["blocking_rules"], threshold, charts=charts
-    )
+    splink_model, used, rules = model.splink_model, model.notes["columns"], model.notes["blocking_rules"]
+    if spark is not None:
+        try:
+            from matching.linkage.spark_backend import predict_on_spark  # pyspark loads only when asked for
+        except ImportError as exc:
+            needs = f"the Spark backend needs pyspark ({exc}): pip install 'payer-exchange[spark]'"
+            raise SparkUnavailable(needs) from None
+        return predict_on_spark(tables, splink_model, used, rules, threshold, spark)
+    return predict(tables, splink_model, used, rules, threshold, charts=charts)
 
 
 def _read_truth(path: Path) -> pa.Table:
@@ -242,14 +253,20 @@ def evaluate_model(
 
 
 def run_model(
-    paths: Sequence[Path], model: ModelFile, out: Path, mapping: Path | None = None, step: Step = _quiet
+    paths: Sequence[Path],
+    model: ModelFile,
+    out: Path,
+    mapping: Path | None = None,
+    step: Step = _quiet,
+    spark: SparkOptions | None = None,
 ) -> RunSummary:
-    """Score all records of the files with the model and write a run folder for the graph."""
+    """Score all records of the files with the model and write a run folder for the graph;
+    with ``spark``, Splink's Spark backend scores them (same model, same run format)."""
     prepared = load_inputs(paths, mapping, step)
     records = combined(prepared)
-    step("scoring pairs")
     model = retyped(model, "dedupe_only")
     floor = min(model.thresholds.review, model.thresholds.auto_confirm)
-    predictions = predict_with(model, [records], floor)
+    step("scoring pairs" if spark is None else f"scoring pairs on Spark ({spark.master})")
+    predictions = predict_with(model, [records], floor, spark=spark)
     step("writing the run")
     return write_run(model, records, predictions, out)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from matching.linkage import splink_adapter
@@ -56,23 +57,40 @@ def predict(
         if charts is not None:  # with a waterfall of the ten strongest pairs
             top = con.sql(f"SELECT * FROM {frame.physical_name} ORDER BY match_weight DESC LIMIT 10")
             splink_adapter.save_model_charts(linker, charts, top.to_arrow_table().to_pylist())
-        comparisons = [c["output_column_name"] for c in splink_model["comparisons"]]
-        rules = " ".join(f"WHEN '{i}' THEN '{name}'" for i, name in enumerate(rule_names))
-        swap = "source_dataset_l <> 'input_0'" if names else "false"
-        guard, on = guard_table(con, frame.physical_name, splink_model)
-        con.register("pair_guard", guard)
-        sql = f"""
-            SELECT CASE WHEN {swap} THEN record_id_r ELSE record_id_l END AS left_record_id,
-                   CASE WHEN {swap} THEN record_id_l ELSE record_id_r END AS right_record_id,
-                   match_probability, match_weight,
-                   CASE match_key {rules} ELSE match_key END AS blocking_rule,
-                   {must_not_link_sql(columns)} AS must_not_link,
-                   pair_guard.{BLOCKERS_COLUMN},
-                   COLUMNS('^(mw_|gamma_)')
-            FROM {frame.physical_name} p LEFT JOIN pair_guard ON {join_condition(on, "p", "pair_guard")}
-            ORDER BY left_record_id, right_record_id
-        """
-        pairs = con.sql(sql).to_arrow_table()
+        pairs = decided_pairs(con, frame.physical_name, splink_model, columns, rule_names, linked=names is not None)
     finally:
         con.close()
-    return Predictions(pairs=pairs, comparisons=comparisons, comparisons_by_rule=counts)
+    return Predictions(pairs=pairs, comparisons=comparison_names(splink_model), comparisons_by_rule=counts)
+
+
+def comparison_names(splink_model: dict[str, Any]) -> list[str]:
+    return [c["output_column_name"] for c in splink_model["comparisons"]]
+
+
+def decided_pairs(
+    con: duckdb.DuckDBPyConnection,
+    frame: str,
+    splink_model: dict[str, Any],
+    columns: Sequence[str],
+    rule_names: Sequence[str],
+    linked: bool = False,
+) -> pa.Table:
+    """Splink's scored pairs (table or view ``frame`` in ``con``, from any backend) as our
+    pairs: ids in order, the blocking rule's name, the must-not-link rule, the guard's codes
+    and every comparison's weight and level. ``linked``: two inputs named input_0, input_1."""
+    rules = " ".join(f"WHEN '{i}' THEN '{name}'" for i, name in enumerate(rule_names))
+    swap = "source_dataset_l <> 'input_0'" if linked else "false"
+    guard, on = guard_table(con, frame, splink_model)
+    con.register("pair_guard", guard)
+    sql = f"""
+        SELECT CASE WHEN {swap} THEN record_id_r ELSE record_id_l END AS left_record_id,
+               CASE WHEN {swap} THEN record_id_l ELSE record_id_r END AS right_record_id,
+               match_probability, match_weight,
+               CASE match_key {rules} ELSE match_key END AS blocking_rule,
+               {must_not_link_sql(columns)} AS must_not_link,
+               pair_guard.{BLOCKERS_COLUMN},
+               COLUMNS('^(mw_|gamma_)')
+        FROM {frame} p LEFT JOIN pair_guard ON {join_condition(on, "p", "pair_guard")}
+        ORDER BY left_record_id, right_record_id
+    """
+    return con.sql(sql).to_arrow_table()

@@ -16,8 +16,10 @@ from matching.linkage import jobs
 from matching.linkage.evaluation import Evaluation
 from matching.linkage.outputs import write_json, write_pairs
 from matching.linkage.registry import ModelFile, ModelRegistry, RegistryError
+from matching.linkage.spark_options import SparkUnavailable
 from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.cli.common import UserError, console, friendly_errors, settings
+from p2p.cli.match_backend import Backend, spark_options
 from services.incremental import match_incremental
 
 T = TypeVar("T")
@@ -53,7 +55,7 @@ def _run(work: Callable[[jobs.Step], T]) -> T:
     try:
         with console.status("Starting…") as status:
             return work(lambda msg: status.update(f"{msg[:1].upper()}{msg[1:]}…"))
-    except (CanonicalDataError, RegistryError, ValueError) as exc:
+    except (CanonicalDataError, RegistryError, ValueError, SparkUnavailable) as exc:
         raise UserError(str(exc)) from None
     except SplinkException as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -284,10 +286,14 @@ def run_cmd(
     model: ModelOption = None,
     registry: RegistryOption = None,
     mapping: MappingOption = None,
+    backend: Annotated[
+        Backend, typer.Option("--backend", help="Scoring engine: duckdb on this machine, or Splink's Spark backend.")
+    ] = Backend.DUCKDB,
 ) -> None:
     """Score FILES with a model and write a matching run (records, decided pairs) for the graph."""
     loaded = _run(lambda _s: _load_model(_registry(registry), model))
-    summary = _run(lambda step: jobs.run_model(files, loaded, out, mapping, step))
+    spark = spark_options(settings()) if backend is Backend.SPARK else None
+    summary = _run(lambda step: jobs.run_model(files, loaded, out, mapping, step, spark=spark))
     console.print(
         f"Run {summary.run_id}: {summary.records} records, {summary.confirm} links to confirm, "
         f"{summary.review} for review ({summary.held_by_guard} held by the auto-confirm guard), "
