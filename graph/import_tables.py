@@ -15,8 +15,9 @@ STRING = pa.string()
 LINK_HEADER = [
     "link_id:ID(Link)", "pair_key", "state", "decided_by", "actor", "reason", "run_id", "model_version",
     "match_weight:double", "match_probability:double", "contributions", "blocking_rule", "must_not_link",
-    "created_at:datetime", "updated_at:datetime",
+    "created_at:datetime", "updated_at:datetime", "queue_rank:long", "queue_weight:double",
 ]  # fmt: skip
+NO_WEIGHT_LAST = 1.0e308  # queue_weight of an open link without a match weight, as identity/refresh_queue_ranks sets it
 EVENT_HEADER = [":ID(LinkEvent)", "seq:long", "to_state", "at:datetime", "actor", "reason", "evidence"]
 MEMBER_HEADER = ["member_key:ID(Member)", "status", "created_at:datetime", "created_by", "record_count:long"]
 IN_MEMBER_HEADER = [":START_ID(SourceRecord)", ":END_ID(Member)", "since:datetime", "actor", "reason"]
@@ -43,7 +44,11 @@ def write_records(files: ImportFiles, records: pa.Table, hashes: list[str], run_
     files.add("nodes", "SourceRecord", kept, header)
 
 
-def write_links(files: ImportFiles, links: list[dict[str, Any]], run_id: str, model_version: str, now: str) -> None:
+def write_links(
+    files: ImportFiles, links: list[dict[str, Any]], run_id: str, model_version: str, now: str, impact: dict[str, int]
+) -> None:
+    """``impact``: the steward queue's impact of each open link (see identity/refresh_queue_ranks)."""
+
     def column(name: str, kind: pa.DataType = STRING) -> pa.Array:
         return pa.array([link[name] for link in links], kind)
 
@@ -56,7 +61,9 @@ def write_links(files: ImportFiles, links: list[dict[str, Any]], run_id: str, mo
          "match_weight": column("match_weight", pa.float64()),
          "match_probability": column("match_probability", pa.float64()),
          "contributions": column("contributions"), "blocking_rule": column("blocking_rule"),
-         "must_not_link": column("must_not_link"), "created_at": at, "updated_at": at}
+         "must_not_link": column("must_not_link"), "created_at": at, "updated_at": at,
+         "queue_rank": pa.array([-impact[k["link_id"]] if k["link_id"] in impact else None for k in links], pa.int64()),
+         "queue_weight": pa.array([_queue_weight(k) if k["link_id"] in impact else None for k in links], pa.float64())}
     )  # fmt: skip
     files.add("nodes", "Link", table, LINK_HEADER)
     events = pa.table(
@@ -74,6 +81,11 @@ def write_links(files: ImportFiles, links: list[dict[str, Any]], run_id: str, mo
         "relationships", "HAS_EVENT", pa.table({"link": column("link_id"), "event": column("link_id")}),
         [":START_ID(Link)", ":END_ID(LinkEvent)"],
     )  # fmt: skip
+
+
+def _queue_weight(link: dict[str, Any]) -> float:
+    weight = link["match_weight"]
+    return NO_WEIGHT_LAST if weight is None else -float(weight)
 
 
 def write_members(files: ImportFiles, member_of: dict[str, str], actor: str, reason: str, now: str) -> None:

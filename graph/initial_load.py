@@ -9,6 +9,7 @@ test_initial_import.py holds the two paths to that.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -85,7 +86,7 @@ def _write_files(
     member_of = cluster(sorted(ids), edges, must_not_link=must_not).cluster_of
     progress("planned", 1, 1)
     write_records(files, records, hashes, run_id, now)
-    write_links(files, links, run_id, model_version, now)
+    write_links(files, links, run_id, model_version, now, _queue_impact(links, member_of))
     write_members(files, member_of, f"model:{model_version}", f"matching run {run_id}", now)
     files.add(
         "relationships", "MUST_NOT_LINK",
@@ -96,6 +97,17 @@ def _write_files(
     )  # fmt: skip
     progress("files", 1, 1)
     return Written(len(planned.creates), len(set(member_of.values())), len(member_of))
+
+
+def _queue_impact(links: list[dict[str, Any]], member_of: dict[str, str]) -> dict[str, int]:
+    """The steward queue's impact of each candidate link: the records of its members (no
+    transfer is held in an empty database)."""
+    sizes = Counter(member_of.values())
+    return {
+        link["link_id"]: sum(sizes[m] for m in {member_of[link["left"]], member_of[link["right"]]})
+        for link in links
+        if link["state"] == LinkState.CANDIDATE.value
+    }
 
 
 def _both_ways(left: str, right: str, weight: float | None) -> list[Edge]:

@@ -18,6 +18,7 @@ from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink
 from graph.initial_load import import_run
 from graph.members import recluster
+from graph.review_queue import refresh_queue
 from graph.run_audit import finish_run
 from graph.run_rows import WRITE_BATCH, LoadReport, Progress, batches, plan_links, record_rows
 from graph.store import GraphStore
@@ -61,6 +62,7 @@ def load_run(
 
     store.write("admin/resample_indexes")
     members, changed = recluster(store, record_ids, f"model:{model_version}", f"matching run {run_id}", progress)
+    refresh_queue(store, link_ids=[c["link_id"] for c in creates if c["state"] == LinkState.CANDIDATE.value])
     report = LoadReport(run_id, False, len(rows), len(creates), len(plan.transitions), plan.kept, members, changed)
     finish_run(store, model_version, report)  # marks the run complete with its audit event
     return report
