@@ -37,9 +37,10 @@ def load_run(
     if status == "complete":
         return LoadReport(run_id, already_loaded=True)
     records = pq.read_table(folder / "records.parquet")
-    pairs = pq.read_table(folder / "pairs.parquet").to_pylist()
+    scored = pq.read_table(folder / "pairs.parquet")
     if importer is not None and importer.accepts(store, records):
-        return import_run(store, importer, meta, records, pairs, progress)
+        return import_run(store, importer, meta, records, scored, progress)
+    pairs = scored.to_pylist()
     store.write(
         "identity/run_start",
         {"run_id": run_id, "model_version": model_version, "records": records.num_rows, "pairs": len(pairs)},
