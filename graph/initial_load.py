@@ -47,7 +47,7 @@ def import_run(
     now = datetime.now(UTC).isoformat()
     applied = store.read("admin/applied_migrations")
     with importer.offline(store, progress) as offline:
-        files = ImportFiles(offline.folder)
+        files = ImportFiles(offline.folder, writers=2)  # the server is stopped: both cores are ours
         written = _write_files(files, meta, records, pairs, now, progress)
         write_run_and_schema(files, meta, records.num_rows, pairs.num_rows, applied, now)
         offline.run_import(files, progress)
@@ -84,6 +84,7 @@ def _write_files(
                   "run_id": pa.repeat(pa.scalar(run_id), never.num_rows), "match_weight": never["match_weight"]}),
         [":START_ID(SourceRecord)", ":END_ID(SourceRecord)", "rule", "run_id", "match_weight:double"],
     )  # fmt: skip
+    files.wait()
     progress("files", 1, 1)
     return Written(plan.decided, len(set(member_of.values())), len(member_of))
 
