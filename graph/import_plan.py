@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.domain.clustering import Edge
 from graph.domain.links import DecidedBy, LinkState
+from graph.json_text import object_sql, select
 
 _ENCODE = json.JSONEncoder().encode
 _ENCODE_ANY = json.JSONEncoder(default=str).encode
@@ -68,9 +72,12 @@ def _links(run_id: str, actor: str, scored: pa.Table, lo: pa.ChunkedArray, hi: p
     confirm = pc.equal(scored["decision"], "confirm")
     weights = scored["match_weight"]
     blockers = _optional(scored, "auto_confirm_blockers", count)
+    head = f'{{"run_id": {_ENCODE(run_id)}, "match_weight": '
     evidence = [
-        f'{{"run_id": {_ENCODE(run_id)}, "match_weight": {_ENCODE(w)}, "auto_confirm_blockers": {_ENCODE_ANY(b)}}}'
-        for w, b in zip(weights.to_pylist(), blockers.to_pylist(), strict=True)
+        f'{head}{_json_float(w)}, "auto_confirm_blockers": {b}}}'
+        for w, b in zip(
+            weights.to_pylist(), _json_values(blockers, _ENCODE_ANY).fill_null("null").to_pylist(), strict=True
+        )
     ]
     return pa.table({
         "link_id": pa.array(ids, pa.string()), "pair_key": pc.binary_join_element_wise(lo, hi, "|"),
@@ -94,20 +101,22 @@ def _optional(table: pa.Table, name: str, count: int) -> pa.ChunkedArray:
 def _contributions(scored: pa.Table) -> pa.ChunkedArray:
     """``{"gamma_x": 2, "mw_x": 1.5, ...}``: the pair's measures in name order, nulls left out."""
     measures = sorted(n for n in scored.column_names if n.startswith(("mw_", "gamma_")))
-    parts = [pc.binary_join_element_wise(_ENCODE(name) + ": ", _json_values(scored[name]), "") for name in measures]
-    body = (
-        pc.binary_join_element_wise(*parts, ", ", null_handling="skip")
-        if parts
-        else pa.repeat(pa.scalar(""), scored.num_rows)
-    )
-    return pc.binary_join_element_wise("{", pc.fill_null(body, ""), "}", "")
+    if not measures:
+        return pa.chunked_array([pa.repeat(pa.scalar("{}"), scored.num_rows)])
+    texts = pa.table({f"c{i}": _json_values(scored[name]) for i, name in enumerate(measures)})
+    return select(texts, f"{object_sql(measures, [f'c{i}' for i in range(len(measures))])} AS j")["j"]
 
 
-def _json_values(column: pa.ChunkedArray) -> pa.Array:
+def _json_values(column: pa.ChunkedArray, encode: Callable[[Any], str] = _ENCODE) -> pa.Array:
     """Each value's JSON text, encoded once per distinct value; null stays null."""
     encoded = pc.dictionary_encode(column).combine_chunks()
-    texts = pa.array([_ENCODE(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    texts = pa.array([encode(v) for v in encoded.dictionary.to_pylist()], pa.string())
     return texts.take(encoded.indices)
+
+
+def _json_float(value: float | None) -> str:
+    """json's text of a float: its repr when finite (json's own way), json itself otherwise."""
+    return "null" if value is None else repr(value) if math.isfinite(value) else _ENCODE(value)
 
 
 def _never(pairs: pa.Table, record_ids: pa.ChunkedArray) -> pa.Table:
