@@ -8,7 +8,9 @@ properties, list values joined with a separator that no value may contain).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -50,23 +52,47 @@ class Source:
 
 @dataclass
 class ImportFiles:
+    """``writers`` > 1: files are written by that many threads (pyarrow's CSV writer leaves
+    the GIL), the caller meanwhile planning the next file; ``arguments`` waits for them all."""
+
     folder: Path
+    writers: int = 1
     nodes: list[Source] = field(default_factory=list)
     relationships: list[Source] = field(default_factory=list)
+    _pending: list[Future[None]] = field(default_factory=list)
 
     def add(self, kind: str, name: str, table: pa.Table, header: Sequence[str]) -> None:
         """Write ``table`` (its columns in ``header`` order) as ``<kind>-<name>.csv`` with its header file."""
         stem = self.folder / f"{kind}-{name}"
         header_file, data_file = stem.with_suffix(".header.csv"), stem.with_suffix(".csv")
         header_file.write_text(",".join(header) + "\n")
-        columns = {
-            name: (pc.binary_join(col, ARRAY_DELIMITER) if pa.types.is_list(col.type) else col)
-            for name, col in zip(table.column_names, table.columns, strict=True)
-        }
-        options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-        pacsv.write_csv(pa.table(columns), data_file, write_options=options)
         (self.nodes if kind == "nodes" else self.relationships).append(Source(name, header_file, data_file))
+        if self.writers > 1:
+            self._pending.append(_pool(self.writers).submit(_write_csv, table, data_file))
+        else:
+            _write_csv(table, data_file)
+
+    def wait(self) -> None:
+        """Until every file is written; a failed write raises here."""
+        pending, self._pending = self._pending, []
+        for write in pending:
+            write.result()
 
     def arguments(self) -> list[str]:
+        self.wait()
         args = [f"--nodes={s.name}={s.header},{s.data}" for s in self.nodes]
         return args + [f"--relationships={s.name}={s.header},{s.data}" for s in self.relationships]
+
+
+def _write_csv(table: pa.Table, data_file: Path) -> None:
+    columns = {
+        name: (pc.binary_join(col, ARRAY_DELIMITER) if pa.types.is_list(col.type) else col)
+        for name, col in zip(table.column_names, table.columns, strict=True)
+    }
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    pacsv.write_csv(pa.table(columns), data_file, write_options=options)
+
+
+@cache
+def _pool(writers: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=writers, thread_name_prefix="import-csv")

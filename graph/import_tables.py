@@ -15,8 +15,9 @@ STRING = pa.string()
 LINK_HEADER = [
     "link_id:ID(Link)", "pair_key", "state", "decided_by", "actor", "reason", "run_id", "model_version",
     "match_weight:double", "match_probability:double", "contributions", "blocking_rule", "must_not_link",
-    "created_at:datetime", "updated_at:datetime",
+    "created_at:datetime", "updated_at:datetime", "queue_rank:long", "queue_weight:double",
 ]  # fmt: skip
+NO_WEIGHT_LAST = 1.0e308  # queue_weight of an open link without a match weight, as identity/refresh_queue_ranks sets it
 EVENT_HEADER = [":ID(LinkEvent)", "seq:long", "to_state", "at:datetime", "actor", "reason", "evidence"]
 MEMBER_HEADER = ["member_key:ID(Member)", "status", "created_at:datetime", "created_by", "record_count:long"]
 IN_MEMBER_HEADER = [":START_ID(SourceRecord)", ":END_ID(Member)", "since:datetime", "actor", "reason"]
@@ -43,35 +44,39 @@ def write_records(files: ImportFiles, records: pa.Table, hashes: list[str], run_
     files.add("nodes", "SourceRecord", kept, header)
 
 
-def write_links(files: ImportFiles, links: list[dict[str, Any]], run_id: str, model_version: str, now: str) -> None:
-    def column(name: str, kind: pa.DataType = STRING) -> pa.Array:
-        return pa.array([link[name] for link in links], kind)
-
-    count = len(links)
+def write_links(
+    files: ImportFiles, links: pa.Table, run_id: str, model_version: str, now: str, impact: list[int | None]
+) -> None:
+    """``links``: the rows ``import_plan`` plans; ``impact``: the steward queue's impact of each
+    open link, None for the others (see identity/refresh_queue_ranks)."""
+    count = links.num_rows
     at = pa.repeat(pa.scalar(now), count)
+    weights = pc.fill_null(pc.negate(links["match_weight"]), NO_WEIGHT_LAST)
+    ranked = pc.is_valid(pa.array(impact, pa.int64()))
     names = ["link_id", "pair_key", "state", "decided_by", "actor", "reason"]
     table = pa.table(
-        {**{n: column(n) for n in names}, "run_id": pa.repeat(pa.scalar(run_id), count),
+        {**{n: links[n] for n in names}, "run_id": pa.repeat(pa.scalar(run_id), count),
          "model_version": pa.repeat(pa.scalar(model_version), count),
-         "match_weight": column("match_weight", pa.float64()),
-         "match_probability": column("match_probability", pa.float64()),
-         "contributions": column("contributions"), "blocking_rule": column("blocking_rule"),
-         "must_not_link": column("must_not_link"), "created_at": at, "updated_at": at}
+         "match_weight": links["match_weight"], "match_probability": links["match_probability"],
+         "contributions": links["contributions"], "blocking_rule": links["blocking_rule"],
+         "must_not_link": links["must_not_link"], "created_at": at, "updated_at": at,
+         "queue_rank": pa.array([None if i is None else -i for i in impact], pa.int64()),
+         "queue_weight": pc.if_else(ranked, weights, pa.scalar(None, pa.float64()))}
     )  # fmt: skip
     files.add("nodes", "Link", table, LINK_HEADER)
     events = pa.table(
-        {"id": column("link_id"), "seq": pa.repeat(pa.scalar(1), count), "to_state": column("state"), "at": at,
-         "actor": column("actor"), "reason": column("reason"), "evidence": column("evidence")}
+        {"id": links["link_id"], "seq": pa.repeat(pa.scalar(1), count), "to_state": links["state"], "at": at,
+         "actor": links["actor"], "reason": links["reason"], "evidence": links["evidence"]}
     )  # fmt: skip
     files.add("nodes", "LinkEvent", events, EVENT_HEADER)
     ends = pa.table(
-        {"link": pa.concat_arrays([column("link_id"), column("link_id")]),
-         "record": pa.concat_arrays([column("left"), column("right")]),
+        {"link": pa.concat_arrays([*links["link_id"].chunks, *links["link_id"].chunks]),
+         "record": pa.concat_arrays([*links["left"].chunks, *links["right"].chunks]),
          "side": pa.concat_arrays([pa.repeat(pa.scalar("left"), count), pa.repeat(pa.scalar("right"), count)])}
     )  # fmt: skip
     files.add("relationships", "LINKS", ends, [":START_ID(Link)", ":END_ID(SourceRecord)", "side"])
     files.add(
-        "relationships", "HAS_EVENT", pa.table({"link": column("link_id"), "event": column("link_id")}),
+        "relationships", "HAS_EVENT", pa.table({"link": links["link_id"], "event": links["link_id"]}),
         [":START_ID(Link)", ":END_ID(LinkEvent)"],
     )  # fmt: skip
 

@@ -18,6 +18,7 @@ from graph.domain.links import DecidedBy, LinkState
 from graph.domain.runs import ExistingLink
 from graph.initial_load import import_run
 from graph.members import recluster
+from graph.review_queue import refresh_queue
 from graph.run_audit import finish_run
 from graph.run_rows import WRITE_BATCH, LoadReport, Progress, batches, plan_links, record_rows
 from graph.store import GraphStore
@@ -36,9 +37,10 @@ def load_run(
     if status == "complete":
         return LoadReport(run_id, already_loaded=True)
     records = pq.read_table(folder / "records.parquet")
-    pairs = pq.read_table(folder / "pairs.parquet").to_pylist()
+    scored = pq.read_table(folder / "pairs.parquet")
     if importer is not None and importer.accepts(store, records):
-        return import_run(store, importer, meta, records, pairs, progress)
+        return import_run(store, importer, meta, records, scored, progress)
+    pairs = scored.to_pylist()
     store.write(
         "identity/run_start",
         {"run_id": run_id, "model_version": model_version, "records": records.num_rows, "pairs": len(pairs)},
@@ -61,6 +63,7 @@ def load_run(
 
     store.write("admin/resample_indexes")
     members, changed = recluster(store, record_ids, f"model:{model_version}", f"matching run {run_id}", progress)
+    refresh_queue(store, link_ids=[c["link_id"] for c in creates if c["state"] == LinkState.CANDIDATE.value])
     report = LoadReport(run_id, False, len(rows), len(creates), len(plan.transitions), plan.kept, members, changed)
     finish_run(store, model_version, report)  # marks the run complete with its audit event
     return report

@@ -4,6 +4,7 @@ pairs and steward retirements, recomputed for the records a change touches with 
 from __future__ import annotations
 
 from graph.domain.clustering import Edge, cluster
+from graph.review_queue import refresh_queue
 from graph.run_rows import WRITE_BATCH, Progress, batches
 from graph.store import Queries
 
@@ -74,4 +75,5 @@ def recluster(
     )
     for batch in batches(touched):
         store.write("identity/refresh_member_counts", {"member_keys": list(batch)})
+    refresh_queue(store, member_keys=touched)  # their open links' impact follows their sizes
     return len(set(result.cluster_of.values())), len(changes)

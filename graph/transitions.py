@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graph.domain.links import DecidedBy, Transition
+from graph.review_queue import refresh_queue
 from graph.store import Queries
 
 BATCH = 5_000
@@ -36,4 +37,6 @@ def _write(
              "evidence": t.evidence if evidence is None else evidence}
             for t in moves[start : start + BATCH]
         ]  # fmt: skip
-        yield store.write("identity/transition_links", {"rows": rows})[0]
+        moved = store.write("identity/transition_links", {"rows": rows})[0]
+        refresh_queue(store, link_ids=moved["link_ids"])  # into or out of the steward queue
+        yield moved

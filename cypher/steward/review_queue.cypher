@@ -10,10 +10,17 @@
 // link's two record ids, `left` / `right` those records as their source holds them now.
 // A 'disputed' link was confirmed and is now contested: see disputed_links or why_linked.
 // Member sizes come from Member.record_count, kept current by every load and steward action.
+// The order is read from the link_queue_order index: every open link carries -impact
+// (queue_rank) and -match_weight (queue_weight; 1.0e308 without one), kept by
+// identity/refresh_queue_ranks wherever they can change, so the top rows cost what $limit does.
 // Columns read by `p2p steward queue` and GET /steward/queue: link_id, state, record_ids,
 // member_size, impact, match_weight, reason (keep them when editing).
 MATCH (l:Link)
-WHERE l.state IN ['candidate', 'disputed']
+WHERE l.queue_rank IS NOT NULL AND l.queue_weight IS NOT NULL AND l.link_id IS NOT NULL
+  AND l.state IN ['candidate', 'disputed']
+WITH l
+ORDER BY l.queue_rank, l.queue_weight, l.link_id
+LIMIT $limit
 MATCH (x:SourceRecord)<-[:LINKS]-(l)-[:LINKS]->(y:SourceRecord)
 WHERE x.record_id < y.record_id
 CALL (x, y) {
@@ -32,14 +39,11 @@ CALL (x, y) {
          sum(records) AS member_size,
          sum(held) AS held_transfers
 }
-WITH l, x, y, members, member_size, held_transfers, member_size + held_transfers AS impact
-ORDER BY impact DESC, l.match_weight IS NULL, l.match_weight DESC, l.link_id
-LIMIT $limit
 RETURN
   l.link_id AS link_id,
   l.state AS state,
   [x.record_id, y.record_id] AS record_ids,
-  impact,
+  -l.queue_rank AS impact,
   member_size,
   held_transfers,
   members,

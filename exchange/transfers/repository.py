@@ -13,6 +13,7 @@ from typing import Any
 from audit.domain.events import EventDraft, Outcome
 from audit.ledger import append
 from exchange.domain.transfer import Move, Step, TransferState
+from graph.review_queue import refresh_queue
 from graph.store import GraphStore, Queries, TxRunner
 
 
@@ -77,6 +78,8 @@ def move_in(
                   "changes": dict(changes or {}) if i == len(moves) - 1 else {}}  # fmt: skip
         if not tx.write("transfers/transition", params):
             raise StaleTransfer(f"transfer {current['transfer_id']} is no longer {move.from_state}")
+        if TransferState.HELD_FOR_IDENTITY in (move.from_state, move.to_state):
+            refresh_queue(tx, member_keys=[current["member_key"]])  # held transfers weigh in the steward queue
         append(tx, _event(current, move, details or {}))
 
 

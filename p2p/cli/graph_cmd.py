@@ -12,6 +12,7 @@ from rich.table import Table
 from graph.bulk_import import BulkImporter
 from graph.loading import load_run
 from graph.maintenance import delete_all_data
+from graph.review_queue import rank_all_open_links
 from graph.schema import apply_schema, schema_objects
 from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.cli.common import UserError, console, friendly_errors, settings
@@ -94,3 +95,15 @@ def load(
         f"{report.transitions} earlier links moved (superseded or disputed), {report.kept} kept as decided by people, "
         f"{report.members} members ({report.members_changed} record memberships changed)."
     )
+
+
+@app.command("rank-queue")
+@friendly_errors
+def rank_queue() -> None:
+    """Rank every open link for the steward queue: once, for a graph loaded before the queue kept its order."""
+    cfg = settings()
+    ensure_neo4j(cfg)
+    with graph_store(cfg) as store:
+        apply_schema(store)
+        ranked = rank_all_open_links(store)
+    console.print(f"Ranked {ranked} open links for the steward queue.")

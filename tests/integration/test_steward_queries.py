@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from graph.review_queue import rank_all_open_links
 from graph.store import GraphStore
 from p2p.settings import PROJECT_ROOT
 
@@ -263,6 +264,7 @@ def plant(store: GraphStore, *, transfers: bool = True) -> None:
         ).records
     ]
     store.write("identity/refresh_member_counts", {"member_keys": keys})
+    rank_all_open_links(store)  # and every open link its place in the steward queue
 
 
 @pytest.fixture
