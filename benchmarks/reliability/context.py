@@ -32,6 +32,7 @@ class Suite:
     rng: random.Random
     pool: list[dict[str, Any]]
     console: Console
+    faults: float
     used: int = field(default=0)
 
     def take(self, n: int) -> list[dict[str, Any]]:
@@ -59,7 +60,7 @@ def two_payers(root: Path, members: int, seed: int, workers: int, faults: float,
         with httpx.Client(timeout=30) as http:
             smart = enrollment_client(pair, enrollment, http)
             pool = transfer_requests(pair, requests)
-            yield Suite(pair, services, smart, random.Random(seed), pool, console)
+            yield Suite(pair, services, smart, random.Random(seed), pool, console, faults)
     finally:
         services.stop()
         server.stop(pair.a)

@@ -104,9 +104,10 @@ def run(suite: Suite, transfers: int, duplicates: float, kill_for: float, neo4j:
     _details(suite, outcome, ended - began)
     kills = services.kills - kills_before
     alive = {**services.alive(), **_answering(suite)}
-    tried = (f"{len(bodies)} transfers ({counts(answers)} answers to {sum(answers.values())} submissions, "
-             f"{duplicates:.0%} sent twice), A failing {suite.pair.a.faults or 'never'}; SIGKILL every 2-6 s for "
-             f"{kill_for:.0f} s; settled in {ended - began:.0f} s")  # fmt: skip
+    tried = (f"{len(bodies)} transfers in {sum(answers.values())} submissions ({duplicates:.0%} sent twice; answers: "
+             f"{counts(answers)}), A failing {suite.faults:.0%} of its answers transiently; SIGKILL of "
+             f"{', '.join(sorted(names))} in turn, 2-6 s apart, each restarted, for {kill_for:.0f} s; "
+             f"settled {ended - began:.0f} s after the first submission")  # fmt: skip
     if failed:
         tried += f"; restarts that failed: {counts(failed)}"
     wanted = [n if n.startswith(("api", "neo4j")) else "worker" for n in names]

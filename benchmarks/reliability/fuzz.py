@@ -13,6 +13,7 @@ import httpx
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from p2p.bootstrap import graph_store
@@ -57,7 +58,7 @@ def _exercise(operation: Any, examples: int, url: str, headers: Headers, failure
         sent += 1
         try:
             case.call_and_validate(base_url=url, headers=headers(case.path), checks=CHECKS)
-        except Exception as exc:  # a failed check: count it and keep generating
+        except (Exception, FailureGroup) as exc:  # a failed check (a FailureGroup is a BaseException): count it, go on
             for name in _failures(exc):
                 failures[f"{case.method} {case.path}: {name}"] += 1
 
