@@ -7,7 +7,6 @@ must be up (none may have died of a database restart)."""
 from __future__ import annotations
 
 import dataclasses
-import logging
 import random
 import threading
 import time
@@ -21,8 +20,6 @@ from p2p.payer_pair import wait_until_up
 
 from .context import Suite
 from .verdicts import Result, counts, crash_verdict
-
-log = logging.getLogger(__name__)
 
 
 def targets(services: Services, neo4j: bool) -> list[str]:
@@ -74,7 +71,7 @@ def _details(suite: Suite, outcome: PairOutcome, seconds: float) -> None:
     """What the table's row summarises: attempts by class, why unfinished ones stopped, speed."""
     completed = outcome.states.get("completed", 0)
     p50, p95 = outcome.latency_p(50), outcome.latency_p(95)
-    latency = f"; request to completion p50 {p50:.0f} s, p95 {p95:.0f} s" if p50 is not None and p95 else ""
+    latency = f"; request to completion p50 {p50:.0f} s, p95 {p95:.0f} s" if p50 is not None and p95 is not None else ""
     suite.console.print(
         f"calls to A: {counts(outcome.attempts)}; {completed / seconds:.2f} completed transfers/s{latency}"
     )
