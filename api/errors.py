@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from neo4j.exceptions import DriverError, Neo4jError, TransientError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from audit.errors import AuditKeyError, LedgerError, SearchError
@@ -93,7 +94,16 @@ def install(app: FastAPI) -> None:
         return operation_outcome(status, "not-found" if status == 404 else "business-rule", str(exc))
 
     @app.exception_handler(GraphError)
-    async def graph_down(_request: Request, exc: GraphError) -> JSONResponse:
+    @app.exception_handler(DriverError)  # the server went away mid-request (restart, failover): a retry will do
+    async def graph_down(_request: Request, exc: Exception) -> JSONResponse:
         response = operation_outcome(503, "transient", "the identity graph is unavailable; retry later")
         response.headers["Retry-After"] = "5"
         return response
+
+    @app.exception_handler(Neo4jError)
+    async def database_error(request: Request, exc: Neo4jError) -> JSONResponse:
+        """A transient error or a timed-out transaction (a server recovering or overloaded) is worth
+        a retry; any other database error is a bug, left to the 500 it was."""
+        if isinstance(exc, TransientError) or "TransactionTimedOut" in (exc.code or ""):
+            return await graph_down(request, exc)
+        raise exc

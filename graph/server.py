@@ -188,15 +188,26 @@ def _wait_for_bolt(
     )
 
 
-def _log_says_started(paths: ServerPaths) -> bool:
+def _log_says_started(paths: ServerPaths, chunk: int = 64 * 1024) -> bool:
+    """Whether the console log's last "Starting..." is followed by "Started.". Read backwards chunk by
+    chunk: a server that has run a while logs much more than a few KB after "Started." (a newcomer,
+    such as an API restarted next to it, must still see it as started)."""
     try:
         with paths.console_log.open("rb") as log:
-            log.seek(max(0, paths.console_log.stat().st_size - 4096))
-            tail = log.read().decode(errors="replace")
+            end = log.seek(0, 2)
+            tail = b""
+            while end > 0:
+                start = max(0, end - chunk)
+                log.seek(start)
+                tail = log.read(end - start) + tail
+                end = start
+                if b"Starting..." in tail:
+                    break
     except OSError:
         return False
-    last_start = tail.rfind("Starting...")
-    return "Started." in tail[last_start:] if last_start >= 0 else "Started." in tail
+    text = tail.decode(errors="replace")
+    last_start = text.rfind("Starting...")
+    return "Started." in text[last_start:] if last_start >= 0 else "Started." in text
 
 
 def _last_error(paths: ServerPaths) -> str:

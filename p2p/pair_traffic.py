@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from random import Random
 from typing import Any
@@ -51,26 +52,46 @@ def enrollment_client(pair: PayerPair, enrollment: Enrollment, http: httpx.Clien
                        client_id=enrollment.client_id, scope="system/Transfer.write")  # fmt: skip
 
 
-def submit_once(base_url: str, smart: SmartClient, body: dict[str, Any], key: str) -> str:
-    """POST one transfer request with ``key``, retrying transient answers; returns what it got:
-    ``created``, ``replayed`` (same key), ``existing`` (same intent, new key), another
-    status code, or ``gave up``."""
+@dataclass(frozen=True)
+class Answer:
+    """How one submission ended: its kind (``created``, ``replayed``, ``existing``, another status
+    code, or ``gave up``), the transfer its answer points to, and the first status it got."""
+
+    kind: str
+    transfer_id: str | None
+    first_status: str
+
+
+def submit_answer(base_url: str, smart: SmartClient, body: dict[str, Any], key: str) -> Answer:
+    """POST one transfer request with ``key``, retrying transient answers with that key until answered."""
+    first = ""
     with httpx.Client(base_url=base_url, timeout=30) as http:
         for attempt in range(60):
             try:
                 r = http.post("/transfers", json=body, headers={**smart.auth_headers(), "Idempotency-Key": key})
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
+                first = first or type(exc).__name__
                 time.sleep(min(0.2 * 2**attempt, 3))
                 continue
+            first = first or str(r.status_code)
             if r.status_code in TRANSIENT:
                 time.sleep(min(0.2 * 2**attempt, 3))
                 continue
+            location = r.headers.get("Location", "")
+            transfer_id = location.rsplit("/", 1)[-1] if location.startswith("/transfers/") else None
             if r.headers.get("Idempotent-Replayed") == "true":
-                return "replayed"
+                return Answer("replayed", transfer_id, first)
             if r.headers.get("X-Existing-Transfer"):
-                return "existing"
-            return "created" if r.status_code == 201 else str(r.status_code)
-    return "gave up"
+                return Answer("existing", transfer_id, first)
+            return Answer("created" if r.status_code == 201 else str(r.status_code), transfer_id, first)
+    return Answer("gave up", None, first)
+
+
+def submit_once(base_url: str, smart: SmartClient, body: dict[str, Any], key: str) -> str:
+    """POST one transfer request with ``key``, retrying transient answers; returns what it got:
+    ``created``, ``replayed`` (same key), ``existing`` (same intent, new key), another
+    status code, or ``gave up``."""
+    return submit_answer(base_url, smart, body, key).kind
 
 
 def submit_all(

@@ -25,6 +25,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 FHIR_JSON = "application/fhir+json"
 Operator = Annotated[Principal, require(Scope.AUDIT)]
 TOKEN = r"^[A-Za-z0-9][A-Za-z0-9._:@#|-]*$"
+SEQ_MAX = 2**63 - 1  # Neo4j's largest integer: a larger one cannot even be sent as a parameter
 Token = Annotated[str | None, Query(min_length=1, max_length=200, pattern=TOKEN)]
 
 
@@ -49,7 +50,9 @@ async def events(
     partner: Token = None,
     since: Annotated[str | None, Query(description="Date or ISO date-time (UTC), inclusive")] = None,
     until: Annotated[str | None, Query(description="Date (inclusive) or ISO date-time (exclusive)")] = None,
-    after: Annotated[int, Query(ge=0, description="Continue after this seq (the previous page's next_after)")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=SEQ_MAX, description="Continue after this seq (the previous page's next_after)")
+    ] = 0,
 ) -> dict[str, Any]:
     criteria = Criteria(member, correlation_id, transfer, case, partner, _when(since, "since"),
                         _when(until, "until", end_of_day=True))  # fmt: skip

@@ -14,7 +14,7 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from exchange.domain.transfer import TRANSITIONS, Move, Step, TransferState, step_for
 from exchange.transfers import repository
@@ -109,8 +109,11 @@ class Worker:
             while not self.stop.is_set():
                 try:
                     claimed = self.run_once(pool)
-                except (ServiceUnavailable, SessionExpired):
-                    log.warning("database unavailable; retrying")
+                except (DriverError, Neo4jError) as exc:  # down, restarting, overloaded: never the end of the worker
+                    log.warning(
+                        "claiming failed on the database (%s); retrying",
+                        getattr(exc, "code", None) or type(exc).__name__,
+                    )
                     claimed = 0
                 if not claimed:
                     self.stop.wait(self.poll_s)

@@ -74,3 +74,11 @@ def test_only_operators_may_read_the_ledger_and_a_search_needs_a_criterion(
     assert bad_date.status_code == 400
     injected = http.get("/audit/events", params={"member": "x' OR 1=1"}, headers=bearer(operator_token))
     assert injected.status_code == 400
+
+
+def test_a_seq_beyond_what_neo4j_can_hold_is_refused(http: httpx.Client, operator_token: str) -> None:
+    """Found by the reliability suite's schemathesis run with an operator's token: a 500 before."""
+    beyond = http.get("/audit/events", params={"case": "c1", "after": 2**80}, headers=bearer(operator_token))
+    assert beyond.status_code == 400 and beyond.json()["resourceType"] == "OperationOutcome"
+    last = http.get("/audit/events", params={"case": "c1", "after": 2**63 - 1}, headers=bearer(operator_token))
+    assert last.status_code == 200 and last.json()["events"] == []

@@ -49,3 +49,28 @@ def test_missing_java_is_reported_with_the_setting(monkeypatch: pytest.MonkeyPat
     settings = load_settings(java_home=tmp_path)
     with pytest.raises(Neo4jServerError, match="P2P_JAVA_HOME"):
         server.java_binary(settings)
+
+
+def _console(tmp_path: Path, text: str) -> server.ServerPaths:
+    paths = server.ServerPaths(tmp_path)
+    paths.console_log.parent.mkdir(parents=True, exist_ok=True)
+    paths.console_log.write_text(text)
+    return paths
+
+
+NOISE = "2026-11-29 04:24:30.346+0000 ERROR Client triggered an unexpected error: Response write failure\n" * 2000
+
+
+def test_a_server_that_logged_a_lot_since_it_started_is_seen_as_started(tmp_path: Path) -> None:
+    """Found by the reliability suite: after a Neo4j restart under load the server logged 200 KB of
+    network errors, and an API restarted next to it waited for a start it had missed."""
+    paths = _console(tmp_path, "INFO  Starting...\nINFO  Bolt enabled\nINFO  Started.\n" + NOISE)
+    assert server._log_says_started(paths, chunk=4096)
+
+
+def test_a_restart_in_progress_is_not_seen_as_started(tmp_path: Path) -> None:
+    paths = _console(
+        tmp_path, "INFO  Starting...\nINFO  Started.\n" + NOISE + "INFO  Starting...\nINFO  Bolt enabled\n"
+    )
+    assert not server._log_says_started(paths, chunk=4096)
+    assert not server._log_says_started(_console(tmp_path / "none", ""))
