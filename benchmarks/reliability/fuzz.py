@@ -17,7 +17,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from p2p.bootstrap import graph_store
-from p2p.cli.demo_exchange import register_or_rotate
+from p2p.partner_setup import register_or_rotate
 from security.client import SmartClient
 from security.keys import SigningKey, generate_private_key, load_signing_key
 from security.principal import ROLE_SCOPES, Role
