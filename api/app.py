@@ -55,8 +55,9 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
             stops.append(every(refresh, "tf-refresh", lambda: engine.engine.refresh_frequencies(store)))
         keys, interval = audit_keys(settings), settings.audit_checkpoint_interval_s
         every_events = settings.audit_checkpoint_every_events
-        stops.append(every(min(interval, 60.0), "audit-checkpoint",
-                           lambda: checkpoint_if_due(store, keys, interval, every_events)))  # fmt: skip
+        if settings.audit_checkpoint_job:
+            stops.append(every(min(interval, 60.0), "audit-checkpoint",
+                               lambda: checkpoint_if_due(store, keys, interval, every_events)))  # fmt: skip
         stops.append(idempotency.purge_job(store))
         stops.append(sla.monitor_job(store, settings))
         stops.append(start(Runner(store, bulk_config(settings), engine, clock.now)))  # bulk jobs (issue #8)

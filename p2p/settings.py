@@ -188,6 +188,10 @@ class Settings(BaseSettings):
     audit_checkpoint_interval_s: float = Field(
         3600.0, gt=0, description="Seconds between signed checkpoints of the chain head (when it has moved)."
     )
+    audit_checkpoint_job: bool = Field(
+        True, description="Sign due checkpoints from this API process (checked every minute). Turn it off where "
+        "one scheduled `p2p audit checkpoint`, or one chosen replica, signs instead.",
+    )  # fmt: skip
     audit_checkpoint_every_events: int = Field(
         500, ge=10, description="Also sign a checkpoint once the head is this many events past the last one (checked "
         "every minute): it bounds the stretch of chain an evidence packet's proof verifies.",

@@ -21,7 +21,10 @@ from synthetic import GeneratorConfig, HistoryScope, generate
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return load_settings()
+    # Every test wipes and reuses one database: an API left running by one test (the session's
+    # API, a payer's) must not sign checkpoints into another test's ledger with its keys. Tests
+    # sign the checkpoints they need themselves.
+    return load_settings().model_copy(update={"audit_checkpoint_job": False})
 
 
 @pytest.fixture(scope="session")
