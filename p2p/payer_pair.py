@@ -72,16 +72,17 @@ def _own_server(base: Settings, folder: Path, offset: int) -> dict[str, Any]:
 def pair_settings(
     base: Settings, root: Path, population: Path, api_ports: tuple[int, int] | None = None, **b_overrides: Any
 ) -> PayerPair:
-    """A and B each on a Neo4j server of its own (base ports + 101 and + 102), with its own data
-    folder and API port (``api_ports``, or free ones)."""
+    """A and B each on a Neo4j server of its own (base ports + 101 and + 102, homes under
+    ``root``), with its own data folder inside the population's (a model, its runs and the
+    payers' keys belong to one population) and API port (``api_ports``, or free ones)."""
     port_a, port_b = api_ports or (free_port(), free_port())
     a = base.model_copy(update={
-        "payer_id": A, "payer_name": "Payer A", "payer_identifiers": [_identifier(A)], "data_dir": root / A,
+        "payer_id": A, "payer_name": "Payer A", "payer_identifiers": [_identifier(A)], "data_dir": population / A,
         "api_port": port_a, "fhir_base_url": f"http://127.0.0.1:{port_a}/fhir", "member_data_dir": population / "fhir",
         **_own_server(base, root / A, 101),
     })  # fmt: skip
     b = base.model_copy(update={
-        "payer_id": B, "payer_name": "Payer B", "payer_identifiers": [_identifier(B)], "data_dir": root / B,
+        "payer_id": B, "payer_name": "Payer B", "payer_identifiers": [_identifier(B)], "data_dir": population / B,
         "api_port": port_b, "fhir_base_url": f"http://127.0.0.1:{port_b}/fhir", **_own_server(base, root / B, 102),
         **b_overrides,
     })  # fmt: skip
@@ -103,7 +104,7 @@ def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> Pr
         generate(GeneratorConfig(members=members, seed=seed, history=HistoryScope.SWITCHERS), pair.population,
                  overwrite=True)  # fmt: skip
     files = sorted((pair.population / "payers").glob("*.parquet"))
-    models = ModelRegistry(pair.a.data_dir / "models")
+    models = ModelRegistry(pair.a.data_dir / "models")  # A's API answers $member-match with it
     trained = False
     try:
         model = models.published()
@@ -115,7 +116,7 @@ def prepare(pair: PayerPair, members: int, seed: int, step: Step = _quiet) -> Pr
         trained = True
     loads = {}
     for side in (pair.a, pair.b):  # each payer's graph holds its own records only, as in production
-        run_dir = pair.root / "runs" / model.version / side.payer_id
+        run_dir = pair.population / "runs" / model.version / side.payer_id
         if not (run_dir / "run.json").is_file():
             step(f"matching {side.payer_id}'s records")
             jobs.run_model([pair.population / "payers" / f"{side.payer_id}.parquet"], model, run_dir)
