@@ -4,6 +4,7 @@ where to look next (dashboards, steward query, CLI with each payer's settings)."
 from __future__ import annotations
 
 import os
+import shlex
 from collections import Counter
 from pathlib import Path
 
@@ -98,7 +99,8 @@ def write_env_files(pair: PayerPair, root: Path) -> dict[str, Path]:
     files = {}
     for side in (pair.a, pair.b):
         path = root / f"{side.payer_id}.env"
-        path.write_text("".join(f"{k}={v}\n" for k, v in sorted(as_environment(side).items())), encoding="utf-8")
+        lines = (f"{k}={shlex.quote(v)}\n" for k, v in sorted(as_environment(side).items()))  # `. file` in a shell
+        path.write_text("".join(lines), encoding="utf-8")
         os.chmod(path, 0o600)
         files[side.payer_id] = path
     return files
