@@ -11,13 +11,14 @@ from typing import Any
 
 import httpx
 
+from exchange.bulk.pull_flow import our_member_bundle
 from exchange.member_match.outbound import Card
 from exchange.transfers.partners import endpoint
 from security.client import SmartClient
 from security.keys import load_signing_key
 from tests.support.bulk import TODAY, grant, member_bundle, org, poll
 from tests.support.partners import bearer
-from tests.support.two_payers import A_NPI, B_NPI, Person, TwoPayers, a_member_id
+from tests.support.two_payers import A_NPI, B_NPI, Person, TwoPayers, a_member_id, member_key_of
 
 FHIR = {"Content-Type": "application/fhir+json", "Prefer": "respond-async"}
 EXPORT = "hl7.fhir.us.davinci-pdex#payertopayer"
@@ -79,3 +80,17 @@ def download(http: httpx.Client, auth: dict[str, str], entries: list[dict[str, A
         assert len(lines) == entry["count"]
         out.setdefault(entry["type"], []).extend(lines)
     return out
+
+
+def our_bundles(payers: TwoPayers, people: list[Person]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """B's member keys of ``people`` and the MemberBundles B's pull sends A for them (each
+    previously covered at A, newly at B, with an opt-in consent)."""
+    ours = {p.key: member_key_of(payers.store_b, f"B-{p.key}") for p in people}
+    bundles = []
+    for p in people:
+        previous = Card(org(A_NPI), member_id=a_member_id(p), start=TODAY - timedelta(days=900))
+        new = Card(org(B_NPI), member_id=f"B{p.key}0001", start=TODAY - timedelta(days=3))
+        bundle = our_member_bundle(payers.store_b, "payer-b", ours[p.key], previous, new, grant(org(A_NPI), org(B_NPI)))
+        assert bundle is not None
+        bundles.append(bundle)
+    return ours, bundles

@@ -22,15 +22,14 @@ from audit.search import Criteria
 from audit.service import search_events
 from exchange.bulk.groups import MATCH_PARAMETERS_EXT, RESULT_CS
 from exchange.bulk.pull import Partner
-from exchange.bulk.pull_flow import our_member_bundle, pull
+from exchange.bulk.pull_flow import pull
 from exchange.member_data.ingest import received_for
-from exchange.member_match.outbound import Card
 from exchange.transfers.partners import endpoint
 from p2p.cli.main import app
 from p2p.settings import as_environment
 from security.client import SmartClient
 from security.keys import load_signing_key
-from tests.support.bulk import TODAY, grant, org
+from tests.support.bulk import org
 from tests.support.bulk_http import (
     BULK_SCOPES,
     FHIR,
@@ -40,15 +39,14 @@ from tests.support.bulk_http import (
     download,
     export,
     manifest_of,
+    our_bundles,
 )
 from tests.support.partners import bearer, register_partner, token_for
 from tests.support.two_payers import (
-    A_NPI,
     B_NPI,
     PEOPLE,
     Person,
     TwoPayers,
-    a_member_id,
     member_key_of,
     released_per_person,
 )
@@ -178,14 +176,7 @@ def test_the_new_payer_pulls_in_bulk_verifies_every_file_and_a_second_pull_chang
     smart = SmartClient(http_a, load_signing_key(payers.b), token_url=at_a.token_url, client_id=at_a.client_id,
                         scope=BULK_SCOPES)  # fmt: skip
     partner = Partner("payer-a", at_a.fhir_base_url, smart.token)
-    ours = {p.key: member_key_of(payers.store_b, f"B-{p.key}") for p in PEOPLE[:3]}
-    bundles = []
-    for p in PEOPLE[:3]:
-        previous = Card(org(A_NPI), member_id=a_member_id(p), start=TODAY - timedelta(days=900))
-        new = Card(org(B_NPI), member_id=f"B{p.key}0001", start=TODAY - timedelta(days=3))
-        bundle = our_member_bundle(payers.store_b, "payer-b", ours[p.key], previous, new, grant(org(A_NPI), org(B_NPI)))
-        assert bundle is not None
-        bundles.append(bundle)
+    ours, bundles = our_bundles(payers, PEOPLE[:3])
 
     with httpx.Client(timeout=30) as http:
         first = pull(payers.store_b, payers.b.data_dir, http, partner, bundles, "bulk-T1", "corr-bulk-pull-1")

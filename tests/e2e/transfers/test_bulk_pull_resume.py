@@ -5,7 +5,6 @@ member's data was ingested (and audited) once."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -14,16 +13,13 @@ import pytest
 from audit.search import Criteria
 from audit.service import search_events
 from exchange.bulk.pull import Partner
-from exchange.bulk.pull_flow import our_member_bundle
 from exchange.bulk.pull_job import PullRun, run_pull
 from exchange.member_data.ingest import received_for
-from exchange.member_match.outbound import Card
 from exchange.transfers.partners import endpoint
 from security.client import SmartClient
 from security.keys import load_signing_key
-from tests.support.bulk import TODAY, grant, org
-from tests.support.bulk_http import BULK_SCOPES
-from tests.support.two_payers import A_NPI, B_NPI, PEOPLE, TwoPayers, a_member_id, member_key_of
+from tests.support.bulk_http import BULK_SCOPES, our_bundles
+from tests.support.two_payers import PEOPLE, TwoPayers
 
 pytestmark = pytest.mark.integration
 
@@ -46,14 +42,7 @@ def events(store: Any, action: str, **criteria: str) -> list[dict[str, Any]]:
 
 def test_a_pull_stopped_midway_resumes_where_it_stopped_and_ingests_each_member_once(payers: TwoPayers) -> None:
     at_a = endpoint(payers.store_b, "payer-a")
-    ours = {p.key: member_key_of(payers.store_b, f"B-{p.key}") for p in PEOPLE[:3]}
-    bundles = []
-    for p in PEOPLE[:3]:
-        previous = Card(org(A_NPI), member_id=a_member_id(p), start=TODAY - timedelta(days=900))
-        new = Card(org(B_NPI), member_id=f"B{p.key}0001", start=TODAY - timedelta(days=3))
-        bundle = our_member_bundle(payers.store_b, "payer-b", ours[p.key], previous, new, grant(org(A_NPI), org(B_NPI)))
-        assert bundle is not None
-        bundles.append(bundle)
+    ours, bundles = our_bundles(payers, PEOPLE[:3])
     downloads: list[str] = []
 
     def count(request: httpx.Request) -> None:
