@@ -54,8 +54,9 @@ def enrollment_client(pair: PayerPair, enrollment: Enrollment, http: httpx.Clien
 
 @dataclass(frozen=True)
 class Answer:
-    """How one submission ended: its kind (``created``, ``replayed``, ``existing``, another status
-    code, or ``gave up``), the transfer its answer points to, and the first status it got."""
+    """How one submission ended: its kind (``created``, ``replayed`` with the same key, ``existing``
+    for the same intent under a new key, another status code, or ``gave up``), the transfer its
+    answer points to, and the first status it got."""
 
     kind: str
     transfer_id: str | None
@@ -87,19 +88,12 @@ def submit_answer(base_url: str, smart: SmartClient, body: dict[str, Any], key: 
     return Answer("gave up", None, first)
 
 
-def submit_once(base_url: str, smart: SmartClient, body: dict[str, Any], key: str) -> str:
-    """POST one transfer request with ``key``, retrying transient answers; returns what it got:
-    ``created``, ``replayed`` (same key), ``existing`` (same intent, new key), another
-    status code, or ``gave up``."""
-    return submit_answer(base_url, smart, body, key).kind
-
-
 def submit_all(
     pair: PayerPair, smart: SmartClient, bodies: list[dict[str, Any]], duplicates: float, rng: Random,
     progress: Callable[[], None] = lambda: None,
 ) -> Counter[str]:  # fmt: skip
     """Each body once, plus ``duplicates`` of them again (half with the same key, half with a
-    new one), shuffled, eight at a time. Returns how the submissions were answered."""
+    new one), shuffled, eight at a time. Returns how many submissions ended as each ``Answer.kind``."""
     plan = [(b, uuid.uuid4().hex) for b in bodies]
     extra = [(b, k if rng.random() < 0.5 else uuid.uuid4().hex) for b, k in plan if rng.random() < duplicates]
     items = plan + extra
@@ -108,9 +102,9 @@ def submit_all(
     lock = threading.Lock()
 
     def send(item: tuple[dict[str, Any], str]) -> None:
-        answer = submit_once(pair.url(pair.b), smart, *item)
+        answer = submit_answer(pair.url(pair.b), smart, *item)
         with lock:
-            answers[answer] += 1
+            answers[answer.kind] += 1
         progress()
 
     with ThreadPoolExecutor(8) as pool:

@@ -32,7 +32,7 @@ from p2p.cli.common import UserError, console, friendly_errors, settings
 from p2p.cli.demo_report import graphs_table, next_steps, transfers_table, write_env_files, write_evidence
 from p2p.pair_outcome import read_outcome
 from p2p.pair_processes import QUICK_RETRIES, Services, fault_mix
-from p2p.pair_traffic import enrollment_client, service_busy, submit_all, transfer_requests
+from p2p.pair_traffic import enrollment_client, settle, submit_all, transfer_requests
 from p2p.payer_pair import OFFLINE, Enrollment, PayerPair, introduce, introduce_offline, pair_settings, prepare
 from p2p.ports import free_port
 
@@ -135,15 +135,14 @@ def _exchange(pair: PayerPair, enrollment: Enrollment, abuse: Abuse, workers: in
 
 def _follow(pair: PayerPair, total: int, timeout_s: float = 1800) -> None:
     """A bar of transfers that reached a resting state (finished, or waiting on a person)."""
-    deadline = time.monotonic() + timeout_s
     with _bar("Transfers finished or with their owner") as bar:
         task = bar.add_task("settle", total=total)
-        while time.monotonic() < deadline:
-            busy = service_busy(pair)
-            bar.update(task, completed=max(total - busy, 0))
-            if busy == 0:
-                return
-            time.sleep(1.0)
+
+        def show(busy: int) -> None:
+            if busy >= 0:  # -1: B's database did not answer this time
+                bar.update(task, completed=max(total - busy, 0))
+
+        settle(pair, timeout_s, progress=show)
 
 
 def _serve_until_interrupted() -> None:

@@ -76,21 +76,16 @@ def write_evidence(b: Settings, a: Settings, transfer_id: str | None, out: Path)
         return []
     with graph_store(b) as store:
         packet = service.transfer_evidence(store, audit_keys(b), transfer_id=transfer_id)
+        # A knows the transfer by the correlation id B sent with its calls
+        correlation = store.read("transfers/transfer", {"transfer_id": transfer_id})[0]["transfer"]["correlation_id"]
     if packet is None:
         return []
-    correlation = packet.subject_id if packet.subject_type == "correlation" else None
     pages = [write_packet(packet, out / "payer-b")[1]]
-    correlation = correlation or _correlation_of(b, transfer_id)
     with graph_store(a) as store:
         at_a = service.transfer_evidence(store, audit_keys(a), correlation_id=correlation)
     if at_a is not None:
         pages.append(write_packet(at_a, out / "payer-a")[1])
     return pages
-
-
-def _correlation_of(side: Settings, transfer_id: str) -> str:
-    with graph_store(side) as store:
-        return str(store.read("transfers/transfer", {"transfer_id": transfer_id})[0]["transfer"]["correlation_id"])
 
 
 def write_env_files(pair: PayerPair, root: Path) -> dict[str, Path]:
