@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from graph.loading import load_run
 from graph.run_rows import LoadReport
-from graph.store import GraphStore
+from graph.store import GraphStore, native
 from matching.linkage import jobs
 from matching.linkage.registry import ModelFile
 from matching.linkage.runs import write_run
@@ -49,17 +49,25 @@ def _keys(records: pa.Table) -> dict[str, list[Any]]:
 
 
 def fetch_candidates(store: GraphStore, records: pa.Table, schema: pa.Schema) -> pa.Table:
-    """Existing records sharing a blocking key with the new ones, shaped like them."""
+    """Existing records sharing a blocking key with the new ones, shaped like them: only the
+    columns of ``schema`` are read, each record once, the new records themselves left out."""
     keys = _keys(records)
-    found: dict[str, dict[str, Any]] = {}
+    columns = list(schema.names)
+    at = columns.index("record_id")
+    found: dict[str, list[Any]] = {}
     longest = max(len(v) for v in keys.values())
     for start in range(0, max(longest, 1), KEY_BATCH):
         page = {k: v[start : start + KEY_BATCH] for k, v in keys.items()}
-        for row in store.read("identity/candidates_by_keys", page):
-            found[row["record"]["record_id"]] = row["record"]
+        for [values] in store.read_values("identity/candidates_by_keys", {**page, "columns": columns}):
+            found[values[at]] = values
     new_ids = set(records.column("record_id").to_pylist())
-    rows = [{name: rec.get(name) for name in schema.names} for rid, rec in sorted(found.items()) if rid not in new_ids]
-    return pa.Table.from_pylist(rows, schema=schema)
+    rows = [values for rid, values in sorted(found.items()) if rid not in new_ids]
+    return pa.table([_column(rows, i, field.type) for i, field in enumerate(schema)], schema=schema)
+
+
+def _column(rows: list[list[Any]], at: int, kind: pa.DataType) -> pa.Array:
+    values = [row[at] for row in rows]
+    return pa.array([native(v) for v in values] if pa.types.is_temporal(kind) else values, kind)
 
 
 def match_incremental(
