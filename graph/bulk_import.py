@@ -85,6 +85,7 @@ class BulkImporter:
         return [
             java, f"-Xmx{settings.neo4j_heap}", "-cp", f"{settings.neo4j_lib}/*", ADMIN_CLASS,
             "database", "import", "full", "--overwrite-destination=true", "--array-delimiter=U+001F",
+            "--id-type=integer",  # nodes numbered by graph/import_numbers.py
             f"--max-off-heap-memory={settings.neo4j_pagecache}", f"--report-file={files.folder / 'import.report'}",
             settings.neo4j_database, *files.arguments(),  # the database first: --nodes takes every file after it
         ]  # fmt: skip

@@ -20,7 +20,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.domain.clustering import Edge
 from graph.domain.links import DecidedBy, LinkState
 from graph.json_text import object_sql, select
 
@@ -34,18 +33,6 @@ class ImportPlan:
     links: pa.Table  # link_id, pair_key, left, right, state, decided_by, actor, reason, match_weight, ...
     never: pa.Table  # left, right, rule, match_weight
     decided: int  # pairs the run links, before leaving out those naming an unknown record
-
-    def confirmed_edges(self) -> list[Edge]:
-        """One edge per confirmed link (``cluster`` orders them by weight, then ids)."""
-        confirmed = self.links.filter(pc.equal(self.links["state"], LinkState.CONFIRMED.value))
-        weights = pc.fill_null(confirmed["match_weight"], NO_WEIGHT).to_pylist()
-        return [
-            Edge(a, b, float(w))
-            for a, b, w in zip(confirmed["left"].to_pylist(), confirmed["right"].to_pylist(), weights, strict=True)
-        ]
-
-    def never_pairs(self) -> list[tuple[str, str]]:
-        return list(zip(self.never["left"].to_pylist(), self.never["right"].to_pylist(), strict=True))
 
 
 def plan_import(run_id: str, model_version: str, pairs: pa.Table, record_ids: pa.ChunkedArray) -> ImportPlan:

@@ -9,19 +9,22 @@ test_initial_import.py holds the two paths to that.
 
 from __future__ import annotations
 
-from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.bulk_import import BulkImporter
-from graph.domain.clustering import cluster
+from graph.domain.clustering_arrays import NumberedClusters, cluster_numbered
 from graph.domain.links import LinkState
 from graph.import_files import ImportFiles
-from graph.import_plan import plan_import
-from graph.import_tables import write_links, write_members, write_records, write_run_and_schema
+from graph.import_numbers import Numbers, RecordNumbers
+from graph.import_plan import NO_WEIGHT, plan_import
+from graph.import_tables import write_links, write_members, write_never, write_records, write_run_and_schema
 from graph.record_hashes import content_hashes
 from graph.run_audit import finish_run
 from graph.run_rows import LoadReport, Progress
@@ -70,31 +73,43 @@ def _write_files(
     its confirmed links and must-not-link pairs, as ``recluster`` would read them back."""
     run_id, model_version = meta["run_id"], meta["model_version"]
     ids = records.column("record_id")
-    hashes = content_hashes(records)
-    plan = plan_import(run_id, model_version, pairs, ids)
-    member_of = cluster(sorted(ids.to_pylist()), plan.confirmed_edges(), must_not_link=plan.never_pairs()).cluster_of
+    with ThreadPoolExecutor(1, thread_name_prefix="record-hashes") as pool:
+        hashing = pool.submit(content_hashes, records)  # DuckDB, while the links are planned
+        plan = plan_import(run_id, model_version, pairs, ids)
+        numbers = RecordNumbers.of(ids)
+        left, right, never_left, never_right = numbers.lookup(
+            plan.links["left"], plan.links["right"], plan.never["left"], plan.never["right"]
+        )
+        clusters = _clusters(numbers, plan.links, (left, right), (never_left, never_right))
+        hashes = hashing.result()
     progress("planned", 1, 1)
-    write_records(files, records, hashes, run_id, now)
-    write_links(files, plan.links, run_id, model_version, now, _queue_impact(plan.links, member_of))
-    write_members(files, member_of, f"model:{model_version}", f"matching run {run_id}", now)
-    never = plan.never
-    files.add(
-        "relationships", "MUST_NOT_LINK",
-        pa.table({"left": never["left"], "right": never["right"], "rule": never["rule"],
-                  "run_id": pa.repeat(pa.scalar(run_id), never.num_rows), "match_weight": never["match_weight"]}),
-        [":START_ID(SourceRecord)", ":END_ID(SourceRecord)", "rule", "run_id", "match_weight:double"],
-    )  # fmt: skip
+    write_records(files, records, numbers.of_rows, hashes, run_id, now)
+    write_links(
+        files, plan.links, (left, right), (run_id, model_version, now), _queue_impact(plan.links, left, right, clusters)
+    )
+    write_members(files, clusters, f"model:{model_version}", f"matching run {run_id}", now)
+    write_never(files, plan.never, (never_left, never_right), run_id)
     files.wait()
     progress("files", 1, 1)
-    return Written(plan.decided, len(set(member_of.values())), len(member_of))
+    return Written(plan.decided, len(clusters.keys), len(clusters.member_of))
 
 
-def _queue_impact(links: pa.Table, member_of: dict[str, str]) -> list[int | None]:
-    """The steward queue's impact of each candidate link (None for the others): the records
+def _clusters(
+    numbers: RecordNumbers, links: pa.Table, ends: tuple[Numbers, Numbers], never: tuple[Numbers, Numbers]
+) -> NumberedClusters:
+    """Members from the confirmed links (strongest first) under the must-not-link pairs."""
+    confirmed = pc.equal(links["state"], LinkState.CONFIRMED.value).to_numpy(zero_copy_only=False)
+    weights = pc.fill_null(links["match_weight"], NO_WEIGHT).to_numpy().astype(np.float64)
+    return cluster_numbered(
+        numbers.sorted_ids.to_pylist(), ends[0][confirmed], ends[1][confirmed], weights[confirmed], *never
+    )
+
+
+def _queue_impact(links: pa.Table, left: Numbers, right: Numbers, clusters: NumberedClusters) -> pa.Array:
+    """The steward queue's impact of each candidate link (null for the others): the records
     of its members (no transfer is held in an empty database)."""
-    sizes = Counter(member_of.values())
-    columns = (links[name].to_pylist() for name in ("state", "left", "right"))
-    return [
-        sum(sizes[m] for m in {member_of[left], member_of[right]}) if state == LinkState.CANDIDATE.value else None
-        for state, left, right in zip(*columns, strict=True)
-    ]
+    sizes = clusters.sizes()
+    of_left, of_right = clusters.member_of[left], clusters.member_of[right]
+    impact = sizes[of_left] + np.where(of_left != of_right, sizes[of_right], 0)
+    candidate = pc.equal(links["state"], LinkState.CANDIDATE.value).to_numpy(zero_copy_only=False)
+    return pa.array(impact, pa.int64(), mask=~candidate)
