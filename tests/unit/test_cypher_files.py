@@ -7,7 +7,7 @@ import pytest
 
 from graph.cypher import CypherLibrary, parse, split_statements, used_parameters
 from graph.errors import CypherFileError
-from graph.schema import SCHEMA_DIR
+from graph.schema import SCHEMA_DIR, net_schema
 from p2p.settings import PROJECT_ROOT
 
 LIBRARY = CypherLibrary(PROJECT_ROOT / "cypher")
@@ -42,8 +42,34 @@ def test_every_file_is_used_by_the_code(name: str) -> None:
 @pytest.mark.parametrize("name", [n for n in ALL_NAMES if n.startswith(f"{SCHEMA_DIR}/")])
 def test_schema_statements_are_named_and_idempotent(name: str) -> None:
     for statement in LIBRARY(name).statements():
+        if statement.startswith("DROP"):
+            assert re.fullmatch(r"DROP\s+INDEX\s+\w+\s+IF\s+EXISTS", statement), f"{name}: {statement[:60]}…"
+            continue
         assert "IF NOT EXISTS" in statement, f"{name}: {statement[:60]}…"
-        assert re.match(r"CREATE (CONSTRAINT|INDEX|RANGE INDEX|TEXT INDEX|POINT INDEX|FULLTEXT INDEX) \w+", statement)
+        assert re.match(r"CREATE\s+(CONSTRAINT|INDEX)\s+\w+\s+IF\s+NOT\s+EXISTS\s+FOR\s+\(\w+:\w+\)", statement)
+
+
+def test_every_dropped_index_was_created_by_an_earlier_file_and_is_not_created_again() -> None:
+    statements = [s for n in ALL_NAMES if n.startswith(f"{SCHEMA_DIR}/") for s in LIBRARY(n).statements()]
+    created = [s.split()[2] for s in statements if s.startswith("CREATE")]
+    for at, statement in enumerate(statements):
+        if statement.startswith("DROP"):
+            name = statement.split()[2]
+            before = [s for s in statements[:at] if s.startswith("CREATE")]
+            assert any(s.split()[2] == name for s in before), f"{name} is dropped before it is created"
+            assert all(s.split()[2] != name for s in statements[at + 1 :]), f"{name} is created again after its drop"
+    assert len(created) == len(set(created)), "two CREATE statements share a name"
+
+
+def test_the_net_schema_leaves_out_what_a_later_drop_cancels() -> None:
+    statements = [
+        "CREATE INDEX a IF NOT EXISTS FOR (n:X) ON (n.a)",
+        "CREATE CONSTRAINT b IF NOT EXISTS FOR (n:X) REQUIRE n.b IS UNIQUE",
+        "DROP INDEX a IF EXISTS",
+        "CREATE INDEX c IF NOT EXISTS FOR (n:Y) ON (n.c)",
+    ]
+    assert net_schema(statements) == [statements[1], statements[3]]
+    assert net_schema([*statements, "DROP INDEX gone IF EXISTS"]) == [statements[1], statements[3]]
 
 
 def test_schema_files_are_numbered_in_order() -> None:
