@@ -3,7 +3,6 @@ member's history. Recorded once; a retry is answered the same way."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -13,7 +12,7 @@ from fastapi.responses import JSONResponse
 from api.auth import require
 from api.correlation import correlation_id
 from api.deps import Store
-from exchange.fhir.errors import FhirInputError, Issue
+from exchange.fhir.json_input import parse_json
 from exchange.transfers.acknowledgments import parse, record
 from security.principal import Principal, Scope
 
@@ -24,11 +23,7 @@ router = APIRouter(prefix="/fhir", tags=["fhir"])
 async def acknowledge(
     request: Request, store: Store, principal: Annotated[Principal, require(Scope.PATIENT_READ)]
 ) -> JSONResponse:
-    try:
-        body = json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise FhirInputError([Issue("body", "not JSON", "structure")]) from None
-    ack = parse(body)
+    ack = parse(parse_json(await request.body()))
     created = await run_in_threadpool(
         record, store, ack, partner_id=principal.subject, client_id=principal.client_id,
         correlation_id=correlation_id(request),

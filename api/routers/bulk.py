@@ -20,6 +20,7 @@ from exchange.bulk import service
 from exchange.bulk.config import BulkConfig, bulk_config
 from exchange.bulk.member_bundles import parse_bulk
 from exchange.fhir.errors import FhirInputError, Issue
+from exchange.fhir.json_input import parse_json
 from exchange.member_match.result import Requester
 from security.access import NotVisible, calling_partner
 from security.principal import Principal, Scope
@@ -61,10 +62,8 @@ async def json_body(request: Request, optional: bool = False) -> Any:
     if content_type not in ("application/fhir+json", "application/json"):
         raise FhirInputError([Issue("Content-Type", f"send {FHIR_JSON} (got {content_type or 'none'})",
                                     "not-supported")], status=415)  # fmt: skip
-    try:  # off the event loop: a 10,000-member body is tens of megabytes
-        return json.loads(raw) if len(raw) < 1_048_576 else await run_in_threadpool(json.loads, raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FhirInputError([Issue("body", f"not JSON: {exc}", "structure")]) from None
+    # off the event loop: a 10,000-member body is tens of megabytes
+    return parse_json(raw) if len(raw) < 1_048_576 else await run_in_threadpool(parse_json, raw)
 
 
 @router.post(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from api.deps import Store
 from audit.domain.context import body_sha256
 from exchange.fhir.capability import capability_statement
 from exchange.fhir.errors import FhirInputError, Issue
+from exchange.fhir.json_input import parse_json
 from exchange.fhir.patient import patient, searchset
 from exchange.member_match import queries
 from exchange.member_match.request import parse
@@ -60,10 +60,7 @@ async def member_match_operation(
         issue = Issue("Content-Type", f"send {FHIR_JSON} (got {content_type or 'none'})", "not-supported")
         raise FhirInputError([issue], status=415)
     raw = await request.body()
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FhirInputError([Issue("body", f"not JSON: {exc}", "structure")]) from None
+    body = parse_json(raw)
     settings = request.app.state.settings
     parsed = parse(body, settings.hrex_version, requester_is_payer=principal.is_partner)
     requester = Requester(principal.subject, principal.client_id, principal.actor, principal.organization_identifiers)

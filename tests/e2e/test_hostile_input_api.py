@@ -1,0 +1,70 @@
+"""Hostile but plausible input over real HTTP: every answer is a 4xx FHIR OperationOutcome (never
+a 500) and a refused request leaves nothing behind (no transfer, job or decision, no audit event,
+no idempotency record in flight)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.store import GraphStore
+from tests.support.partners import bearer
+
+pytestmark = pytest.mark.integration
+
+FHIR = "application/fhir+json"
+ASYNC = {"Prefer": "respond-async"}
+# The routes that read a JSON body by hand (the others leave it to FastAPI): path, extra headers.
+HAND_PARSED = [
+    ("/fhir/Patient/$member-match", {}),
+    ("/fhir/Group/$bulk-member-match", ASYNC),
+    ("/fhir/Group/g-1/$davinci-data-export", ASYNC),
+    ("/fhir/$transfer-acknowledgment", {}),
+]
+NOT_JSON = {
+    "nested 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+    "an integer of 5,000 digits": b'{"resourceType": "Parameters", "parameter": [{"name": "x", "valueInteger": '
+    + b"9" * 5000
+    + b"}]}",
+    "an unpaired surrogate": b'{"resourceType": "Parameters", "parameter": [{"name": "\\ud800", "valueString": "x"}]}',
+    "NaN": b'{"resourceType": "Parameters", "parameter": [{"name": "x", "valueDecimal": NaN}]}',
+    "1e999": b'{"resourceType": "Parameters", "parameter": [{"name": "x", "valueDecimal": 1e999}]}',
+    "a property twice": b'{"resourceType": "Bundle", "resourceType": "Parameters", "parameter": []}',
+}
+
+
+def labels(store: GraphStore) -> dict[str, int]:
+    rows, _, _ = store.driver.execute_query(
+        "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n", database_=store.database
+    )
+    return {row["label"]: row["n"] for row in rows}
+
+
+def assert_outcome(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(FHIR)
+    body: dict[str, Any] = response.json()
+    assert body["resourceType"] == "OperationOutcome"
+    if code is not None:
+        assert body["issue"][0]["code"] == code, body
+    return body
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_JSON))
+def test_a_body_that_is_not_json_is_a_400_on_every_hand_parsed_route_and_nothing_is_written(
+    http: httpx.Client, store: GraphStore, token_a: str, kind: str
+) -> None:
+    before = labels(store)
+    for number, (path, extra) in enumerate(HAND_PARSED):
+        headers = bearer(token_a) | {"Content-Type": FHIR, "Idempotency-Key": f"not-json-{number}"} | extra
+        body = assert_outcome(http.post(path, content=NOT_JSON[kind], headers=headers), 400, "structure")
+        assert body["issue"][0]["diagnostics"].startswith("not JSON"), (path, body)
+    after = labels(store)
+    keys = after.pop("IdempotencyKey", 0)
+    assert after == before  # no job, decision, acknowledgment or audit event
+    rows, _, _ = store.driver.execute_query(
+        "MATCH (k:IdempotencyKey) WHERE NOT k.completed RETURN count(k) AS n", database_=store.database
+    )
+    assert rows[0]["n"] == 0 and keys <= len(HAND_PARSED)  # each key kept with its 400, none left in flight
