@@ -66,8 +66,11 @@ def parameters_of(body: Any) -> dict[str, list[str]]:
         return {}
     if not isinstance(body, dict) or body.get("resourceType") != "Parameters":
         raise ReleaseInputError("body", "the body must be a FHIR Parameters resource (or empty)")
+    parameters = body.get("parameter") or []
+    if not isinstance(parameters, list):
+        raise ReleaseInputError("Parameters.parameter", "parameter must be a list of parameters")
     found: dict[str, list[str]] = {}
-    for index, parameter in enumerate(body.get("parameter") or []):
+    for index, parameter in enumerate(parameters):
         name = parameter.get("name") if isinstance(parameter, dict) else None
         if not isinstance(name, str):
             raise ReleaseInputError(f"Parameters.parameter[{index}]", "a parameter needs a name")

@@ -68,3 +68,14 @@ def test_a_body_that_is_not_json_is_a_400_on_every_hand_parsed_route_and_nothing
         "MATCH (k:IdempotencyKey) WHERE NOT k.completed RETURN count(k) AS n", database_=store.database
     )
     assert rows[0]["n"] == 0 and keys <= len(HAND_PARSED)  # each key kept with its 400, none left in flight
+
+
+@pytest.mark.parametrize("parameter", [5, {"name": "exportType"}, "exportType", True])
+def test_an_export_body_whose_parameter_is_not_a_list_is_a_400(
+    http: httpx.Client, store: GraphStore, token_a: str, parameter: Any
+) -> None:
+    headers = bearer(token_a) | {"Content-Type": FHIR} | ASYNC
+    body = {"resourceType": "Parameters", "parameter": parameter}
+    answer = http.post("/fhir/Group/g-1/$davinci-data-export", json=body, headers=headers)
+    assert_outcome(answer, 400, "invalid")
+    assert "BulkJob" not in labels(store)
