@@ -30,9 +30,10 @@ class Intent:
 
 
 def request_due_by(coverage_start: date, opt_in: date | None) -> date:
-    """The last day the new payer may send its request."""
+    """The last day the new payer may send its request (the calendar's last day at the latest:
+    a start in the window's last week, such as 9999-12-31, must not overflow)."""
     start = max(coverage_start, opt_in) if opt_in is not None else coverage_start
-    return start + REQUEST_WINDOW
+    return start + REQUEST_WINDOW if start <= date.max - REQUEST_WINDOW else date.max
 
 
 def request_late(due_by: date, sent_on: date) -> bool:

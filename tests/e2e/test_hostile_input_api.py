@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from exchange.transfers.partners import set_endpoint
 from graph.store import GraphStore
-from tests.support.partners import bearer
+from tests.support.partners import bearer, register_partner
 
 pytestmark = pytest.mark.integration
 
@@ -33,6 +34,29 @@ NOT_JSON = {
     "1e999": b'{"resourceType": "Parameters", "parameter": [{"name": "x", "valueDecimal": 1e999}]}',
     "a property twice": b'{"resourceType": "Bundle", "resourceType": "Parameters", "parameter": []}',
 }
+
+
+MEMBER = "M-0123456789abcdef"
+
+
+def transfer_request(**changes: Any) -> dict[str, Any]:
+    """A POST /transfers body (README's example) for MEMBER from payer-c; ``changes`` replace parts."""
+    return {"member_key": MEMBER, "previous_payer": "payer-c",
+            "previous_coverage": {"member_id": "A0001", "start": "2023-01-01", "end": "2026-10-31"},
+            "new_coverage": {"member_id": "B0001", "start": "2026-11-01"},
+            "consent": {"policy": "regular", "start": "2026-11-01", "end": "2031-10-31"},
+            "source_request_id": "ENR-42"} | changes  # fmt: skip
+
+
+@pytest.fixture
+def enrollment(store: GraphStore) -> GraphStore:
+    """A member of ours and a previous payer with an endpoint (never called: no worker runs here)."""
+    register_partner(store, "payer-c")
+    set_endpoint(store, "payer-c", fhir_base_url="http://127.0.0.1:9/fhir", token_url="http://127.0.0.1:9/auth/token",
+                 client_id="us")  # fmt: skip
+    store.driver.execute_query("CREATE (:Member {member_key: $key, status: 'active'})", {"key": MEMBER},
+                               database_=store.database)  # fmt: skip
+    return store
 
 
 def labels(store: GraphStore) -> dict[str, int]:
@@ -79,3 +103,17 @@ def test_an_export_body_whose_parameter_is_not_a_list_is_a_400(
     answer = http.post("/fhir/Group/g-1/$davinci-data-export", json=body, headers=headers)
     assert_outcome(answer, 400, "invalid")
     assert "BulkJob" not in labels(store)
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [("new_coverage", {"member_id": "B0001", "start": "9999-12-31"}),
+     ("consent", {"policy": "regular", "start": "2026-11-01", "end": "9999-12-31", "opted_in_on": "9999-12-28"})],
+)  # fmt: skip
+def test_a_coverage_start_or_opt_in_in_the_calendars_last_week_is_accepted_with_its_due_date(
+    http: httpx.Client, enrollment: GraphStore, token_a: str, part: str, value: dict[str, Any]
+) -> None:
+    headers = bearer(token_a) | {"Idempotency-Key": f"last-week-{part}"}
+    answer = http.post("/transfers", json=transfer_request(**{part: value}), headers=headers)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["request_due_by"] == "9999-12-31"

@@ -35,6 +35,12 @@ def test_the_request_is_due_a_week_after_coverage_start_or_a_later_opt_in() -> N
     assert request_late(date(2026, 3, 8), date(2026, 3, 9))
 
 
+def test_a_start_in_the_calendars_last_week_is_due_on_its_last_day() -> None:
+    assert request_due_by(date(9999, 12, 24), None) == date(9999, 12, 31)
+    assert request_due_by(date(9999, 12, 25), None) == date.max
+    assert request_due_by(date(2026, 3, 1), date(9999, 12, 31)) == date.max
+
+
 @pytest.mark.parametrize(
     ("step", "status", "code", "reasons", "expected"),
     [
