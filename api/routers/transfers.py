@@ -30,7 +30,7 @@ OwnerFilter = Annotated[Owner | None, Query(description="Only transfers this own
 
 
 class Reason(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)  # "      " is no reason
     reason: str = Field(min_length=5, max_length=2000, description="Why (kept in the transfer's history).")
 
 

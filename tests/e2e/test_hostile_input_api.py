@@ -117,3 +117,23 @@ def test_a_coverage_start_or_opt_in_in_the_calendars_last_week_is_accepted_with_
     answer = http.post("/transfers", json=transfer_request(**{part: value}), headers=headers)
     assert answer.status_code == 201, answer.text
     assert answer.json()["request_due_by"] == "9999-12-31"
+
+
+def test_a_reason_of_blanks_is_a_400_and_the_transfer_does_not_move(
+    http: httpx.Client, enrollment: GraphStore, token_a: str, operator_token: str
+) -> None:
+    created = http.post("/transfers", json=transfer_request(), headers=bearer(token_a) | {"Idempotency-Key": "t-1"})
+    transfer_id = created.json()["transfer_id"]
+    blanks = {"reason": " \t    \n "}
+    asks = [(f"/transfers/{transfer_id}/cancel", token_a)] + [
+        (f"/operations/transfers/{transfer_id}/{action}", operator_token)
+        for action in ("cancel", "supersede", "reopen-identity", "replay")
+    ]
+    for number, (path, token) in enumerate(asks):
+        answer = http.post(path, json=blanks, headers=bearer(token) | {"Idempotency-Key": f"blank-{number}"})
+        assert "reason" in assert_outcome(answer, 400, "invalid")["issue"][0]["diagnostics"], path
+    seen = http.get(f"/transfers/{transfer_id}", headers=bearer(token_a)).json()
+    assert (seen["state"], len(seen["history"])) == ("received", 1)
+    rows, _, _ = enrollment.driver.execute_query("MATCH (e:AuditEvent) RETURN collect(e.action) AS actions",
+                                                 database_=enrollment.database)  # fmt: skip
+    assert rows[0]["actions"] == ["transfer.received"]
