@@ -57,11 +57,15 @@ def parse_when(text: str, *, end_of_day: bool = False) -> datetime:
         if len(text) == 10:
             day = date.fromisoformat(text)
             start = datetime.combine(day, time(0), tzinfo=UTC)
-            return start + timedelta(days=1) if end_of_day else start
+            if not end_of_day:
+                return start
+            return start + timedelta(days=1) if day < date.max else datetime.max.replace(tzinfo=UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
     except ValueError:
         raise SearchError(f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:  # an offset that moves it out of years 1-9999 once in UTC, as it is stored
+        raise SearchError(f"{text!r} is outside the years 1 to 9999 in UTC") from None
 
 
 def _first_seq_at_or_after(store: GraphStore, moment: datetime) -> int | None:

@@ -137,3 +137,17 @@ def test_a_reason_of_blanks_is_a_400_and_the_transfer_does_not_move(
     rows, _, _ = enrollment.driver.execute_query("MATCH (e:AuditEvent) RETURN collect(e.action) AS actions",
                                                  database_=enrollment.database)  # fmt: skip
     assert rows[0]["actions"] == ["transfer.received"]
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("until=9999-12-31", 200), ("since=0001-01-01T00:00:00%2B05:00", 400), ("until=9999-12-31T23:59:59-05:00", 400)],
+)
+def test_audit_search_dates_at_the_calendars_edges_are_answered_not_overflowed(
+    http: httpx.Client, store: GraphStore, operator_token: str, query: str, status: int
+) -> None:
+    answer = http.get(f"/audit/events?partner=payer-a&{query}", headers=bearer(operator_token))
+    if status == 200:
+        assert answer.status_code == 200 and answer.json()["events"] == [], answer.text
+    else:
+        assert "outside the years 1 to 9999" in assert_outcome(answer, 400)["issue"][0]["diagnostics"]

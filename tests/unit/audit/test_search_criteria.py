@@ -26,6 +26,14 @@ def test_unreadable_dates_are_a_clear_error(text: str) -> None:
         parse_when(text)
 
 
+def test_the_calendars_edges_are_bounds_or_a_clear_error_never_an_overflow() -> None:
+    assert parse_when("9999-12-31", end_of_day=True) == datetime.max.replace(tzinfo=UTC)
+    assert parse_when("0001-01-01") == datetime.min.replace(tzinfo=UTC)
+    for text in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"):
+        with pytest.raises(SearchError, match="outside the years 1 to 9999"):
+            parse_when(text)
+
+
 def test_criteria_know_whether_anything_was_asked() -> None:
     assert not Criteria().any() and Criteria(partner_id="acme").any()
 
