@@ -46,6 +46,9 @@ class AssertionVerifier:
             unverified = jwt.decode(assertion, options={"verify_signature": False})
         except jwt.DecodeError:
             raise invalid_request("client_assertion is not a signed JWT") from None
+        except jwt.InvalidTokenError as exc:  # a JWT we must not accept, e.g. a crit header naming extensions
+            why = str(exc).encode("ascii", "backslashreplace").decode()  # it may quote the header: keep it text
+            raise invalid_client(f"the assertion cannot be accepted: {why}") from None
         client_id = unverified.get("iss")
         partner = lookup(client_id) if isinstance(client_id, str) and client_id else None
         if partner is None:

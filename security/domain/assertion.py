@@ -7,6 +7,7 @@ algorithm and key id, and the claims ``iss = sub = client_id``, ``aud`` = our to
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,8 +49,8 @@ def _number(claims: Mapping[str, Any], name: str) -> int | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise invalid_client(f"assertion {name} must be a NumericDate")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise invalid_client(f"assertion {name} must be a NumericDate")  # NaN and Infinity are not dates
     return int(value)
 
 

@@ -125,6 +125,13 @@ BAD_ASSERTIONS: dict[str, tuple[Callable[[RegisteredPartner, str], str], str]] =
         lambda p, url: assertion_for(p, url, iss="nobody-registered", sub="nobody-registered"),
         "unknown client",
     ),
+    # Python's JSON writes and reads these; a buggy client library can sign them.
+    "exp NaN": (lambda p, url: assertion_for(p, url, exp=float("nan")), "NumericDate"),
+    "exp Infinity": (lambda p, url: assertion_for(p, url, exp=float("inf")), "NumericDate"),
+    "iat NaN": (lambda p, url: assertion_for(p, url, iat=float("nan")), "NumericDate"),
+    "nbf -Infinity": (lambda p, url: assertion_for(p, url, nbf=float("-inf")), "NumericDate"),
+    "crit extension": (lambda p, url: assertion_for(p, url, header={"crit": ["exp"]}), "critical extension"),
+    "crit surrogate": (lambda p, url: assertion_for(p, url, header={"crit": ["\ud800"]}), "critical extension"),
 }
 
 
