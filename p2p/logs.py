@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -66,6 +67,34 @@ class NoWireTrace(logging.Filter):
         return not (record.name.split(".")[0] == "neo4j" and record.levelno < logging.INFO)
 
 
+_PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$")
+
+
+def masked_target(target: str) -> str:
+    """A request target for a log line: the path, and the query's parameter names with every value
+    as ``*`` (a part without ``=``, or a name that does not look like one, is ``*`` whole)."""
+    path, mark, query = target.partition("?")
+    if not mark:
+        return path
+    parts = []
+    for part in query.split("&"):
+        name, equals, _ = part.partition("=")
+        parts.append(f"{name}=*" if equals and _PARAMETER_NAME.match(name) else "*")
+    return f"{path}?{'&'.join(parts)}"
+
+
+class NoQueryValues(logging.Filter):
+    """uvicorn's access log quotes the request target with its query string, and a client's search
+    (``/fhir/Patient?family=...&birthdate=...``) or a member id it put there would reach the log:
+    the values are masked (``masked_target``), the path and parameter names kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == 5:
+            client, method, target, version, status = record.args
+            record.args = (client, method, masked_target(str(target)), version, status)
+        return True
+
+
 def dict_config(level: str = "INFO", stream: Any = "ext://sys.stderr") -> dict[str, Any]:
     """The whole process's logging (``logging.config.dictConfig``), uvicorn's loggers included:
     one JSON handler on the root, uvicorn's records propagated to it. ``p2p serve`` hands it to
@@ -74,9 +103,9 @@ def dict_config(level: str = "INFO", stream: Any = "ext://sys.stderr") -> dict[s
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
-        "filters": {"no_wire_trace": {"()": NoWireTrace}},
-        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["no_wire_trace"],
-                              "stream": stream}},
+        "filters": {"no_wire_trace": {"()": NoWireTrace}, "no_query_values": {"()": NoQueryValues}},
+        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json",
+                              "filters": ["no_wire_trace", "no_query_values"], "stream": stream}},
         "root": {"handlers": ["json"], "level": level},
         "loggers": {name: {"handlers": [], "propagate": True, "level": "NOTSET"} for name in UVICORN_LOGGERS},
     }  # fmt: skip

@@ -1,4 +1,5 @@
-"""The JSON log handler: one object per line, the correlation id, and no database wire trace."""
+"""The JSON log handler: one object per line, the correlation id, no database wire trace, and no
+query string values in the access log."""
 
 from __future__ import annotations
 
@@ -36,3 +37,22 @@ def test_the_config_writes_json_lines_with_the_correlation_id_and_uvicorn_propag
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert lines == [{"at": lines[0]["at"], "level": "info", "logger": "uvicorn.access",
                       "message": "GET /transfers/T-1 200", "correlation_id": "corr-42"}]  # fmt: skip
+
+
+def test_the_access_log_keeps_path_and_parameter_names_but_no_query_value() -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        logging.config.dictConfig(dict_config("INFO", stream))
+        access = logging.getLogger("uvicorn.access")
+        target = "/fhir/Patient?family=Smithson&birthdate=1970-01-01&identifier=http://old|A0001&Smithson&_count"
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", target, "1.1", 400)  # as uvicorn logs
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/transfers/T-1", "1.1", 200)
+    finally:
+        root.handlers[:], root.level = saved
+    messages = [json.loads(line)["message"] for line in stream.getvalue().splitlines()]
+    assert messages == [
+        '127.0.0.1:5000 - "GET /fhir/Patient?family=*&birthdate=*&identifier=*&*&* HTTP/1.1" 400',
+        '127.0.0.1:5000 - "GET /transfers/T-1 HTTP/1.1" 200',
+    ]
