@@ -16,6 +16,10 @@ FHIR_DATETIME = (
 )
 FhirString = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 FhirDate = Annotated[str, StringConstraints(pattern=FHIR_DATE)]
+# An identifier's system and value. FHIR sets no length, but a CoverageToLink's key what a match records
+# (PartnerCoverage.coverage_key = partner|system|value, a unique index whose entries Neo4j caps near 8 KB:
+# two of these at up to 4 bytes a character stay under it), and no real identifier comes close.
+IdentifierString = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 FhirDateTime = Annotated[str, StringConstraints(pattern=FHIR_DATETIME)]
 
 
@@ -59,8 +63,8 @@ class Period(Element):
 class Identifier(Element):
     use: FhirString | None = None
     type: CodeableConcept | None = None
-    system: FhirString | None = None
-    value: FhirString | None = None
+    system: IdentifierString | None = None
+    value: IdentifierString | None = None
     assigner: Reference | None = None
 
     def typed(self, system: str, code: str) -> bool:

@@ -307,6 +307,20 @@ def test_malformed_requests_are_400s_that_write_nothing(
     assert decisions(graph) == before, "nothing is written for a request that is refused as malformed"
 
 
+def test_a_coverage_to_link_identifier_too_long_to_record_is_a_400_that_writes_nothing(
+    servers: dict[str, Server], tokens: dict[str, str], in_consent_period: None, graph: GraphStore
+) -> None:
+    """A unique match records the CoverageToLink under partner|system|value, a unique index whose
+    entries Neo4j caps near 8 KB: 9,000 characters there failed the recording transaction (a 500)."""
+    body = official()
+    param(body, "CoverageToLink")["identifier"][0]["value"] = "7" * 9000
+    before = decisions(graph)
+    response = post(servers["1.0.0"], body, tokens["new"])
+    assert response.status_code == 400, response.text
+    assert issue(response)["expression"] == ["Parameters.parameter[CoverageToLink].resource.identifier[0].value"]
+    assert decisions(graph) == before
+
+
 def test_injection_strings_are_only_values(
     servers: dict[str, Server], tokens: dict[str, str], graph: GraphStore
 ) -> None:

@@ -106,6 +106,14 @@ def valid() -> dict[str, Any]:
         (lambda b: param(b, "CoverageToMatch").update(period={"start": "yesterday"}), "period.start"),
         (lambda b: param(b, "Consent").update(patient={"reference": "Patient/99"}), "Consent].resource.patient"),
         (lambda b: param(b, "MemberPatient").update(name="Patricia"), "Input should be a valid list"),
+        (
+            lambda b: param(b, "CoverageToLink")["identifier"][0].update(value="7" * 1001),
+            "CoverageToLink].resource.identifier[0].value: String should have at most 1000 characters",
+        ),
+        (
+            lambda b: param(b, "CoverageToLink")["identifier"][0].update(system="urn:" + "s" * 997),
+            "CoverageToLink].resource.identifier[0].system: String should have at most 1000 characters",
+        ),
     ],
 )
 def test_each_malformed_request_is_refused_saying_what_and_where(break_it: Any, expected: str) -> None:
