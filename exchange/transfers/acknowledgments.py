@@ -14,7 +14,8 @@ from audit.ledger import append
 from exchange.fhir.errors import FhirInputError, Issue
 from graph.store import GraphStore, TxRunner
 
-_TOKEN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+_TOKEN = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}"
+MAX_UNSIGNED_INT = 2_147_483_647  # FHIR unsignedInt, what resourcesReceived is sent as
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,25 @@ def _invalid(diagnostics: str, status: int = 400, where: str = "Parameters") -> 
 def parse(body: Any) -> Acknowledgment:
     if not isinstance(body, dict) or body.get("resourceType") != "Parameters":
         raise _invalid("the acknowledgment must be a FHIR Parameters resource")
+    parameters = body.get("parameter") or []
+    if not isinstance(parameters, list) or not all(isinstance(p, dict) and isinstance(p.get("name"), str)
+                                                   for p in parameters):  # fmt: skip
+        raise _invalid("parameter must be a list of parameters, each with a name", where="Parameters.parameter")
     values: dict[str, Any] = {}
-    for p in body.get("parameter") or []:
-        if isinstance(p, dict) and isinstance(p.get("name"), str):
-            values[p["name"]] = next((v for k, v in p.items() if k.startswith("value")), None)
+    for p in parameters:
+        if p["name"] in values:
+            raise _invalid(f"the parameter {p['name']!r} is given more than once", where="Parameters.parameter")
+        values[p["name"]] = next((v for k, v in p.items() if k.startswith("value")), None)
     transfer_id, member_key = values.get("transferId"), values.get("memberIdentifier")
     sha, resources, status = values.get("contentSha256"), values.get("resourcesReceived"), values.get("status")
-    if not (isinstance(transfer_id, str) and re.match(_TOKEN, transfer_id)):
+    if not (isinstance(transfer_id, str) and re.fullmatch(_TOKEN, transfer_id)):
         raise _invalid("transferId (valueString, an id) is required")
-    if not (isinstance(member_key, str) and re.match(_TOKEN, member_key)):
+    if not (isinstance(member_key, str) and re.fullmatch(_TOKEN, member_key)):
         raise _invalid("memberIdentifier (valueString) is required")
     if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
         raise _invalid("contentSha256 must be a sha256 hex digest")
-    if not (isinstance(resources, int) and not isinstance(resources, bool) and resources >= 0):
-        raise _invalid("resourcesReceived must be a whole number")
+    if not (isinstance(resources, int) and not isinstance(resources, bool) and 0 <= resources <= MAX_UNSIGNED_INT):
+        raise _invalid(f"resourcesReceived must be a whole number from 0 to {MAX_UNSIGNED_INT} (unsignedInt)")
     if status not in ("received", "rejected"):
         raise _invalid("status must be received or rejected")
     return Acknowledgment(transfer_id, member_key, resources, sha, status)

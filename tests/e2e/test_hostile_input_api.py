@@ -151,3 +151,46 @@ def test_audit_search_dates_at_the_calendars_edges_are_answered_not_overflowed(
         assert answer.status_code == 200 and answer.json()["events"] == [], answer.text
     else:
         assert "outside the years 1 to 9999" in assert_outcome(answer, 400)["issue"][0]["diagnostics"]
+
+
+@pytest.fixture
+def matched_to_a(store: GraphStore) -> GraphStore:
+    """MEMBER as a unique $member-match named it to payer-a (what an acknowledgment must refer to)."""
+    store.driver.execute_query(
+        "CREATE (m:Member {member_key: $key, status: 'active'})<-[:IDENTIFIED]-"
+        "(:MatchDecision {partner_id: 'payer-a', outcome: 'unique_match', record_id: 'A-1', at: '2026-01-01'}), "
+        "(:SourceRecord {record_id: 'A-1', first_name: 'Test', last_name: 'Person', dob: '1970-01-01'})",
+        {"key": MEMBER}, database_=store.database,
+    )  # fmt: skip
+    return store
+
+
+def acknowledgment(**changes: Any) -> dict[str, Any]:
+    values = {"transferId": {"valueString": "T-1"}, "memberIdentifier": {"valueString": MEMBER},
+              "resourcesReceived": {"valueUnsignedInt": 3}, "contentSha256": {"valueString": "a" * 64},
+              "status": {"valueCode": "received"}} | changes  # fmt: skip
+    return {"resourceType": "Parameters", "parameter": [{"name": name, **value} for name, value in values.items()]}
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (acknowledgment(resourcesReceived={"valueUnsignedInt": 2**63}), "resourcesReceived"),  # past Neo4j's integers
+        (acknowledgment(transferId={"valueString": "T-1\n"}), "transferId"),  # '$' matched before the newline
+        ({"resourceType": "Parameters", "parameter": 5}, "parameter must be a list"),
+        ({"resourceType": "Parameters", "parameter": [*acknowledgment()["parameter"], "x"]}, "each with a name"),
+        ({"resourceType": "Parameters", "parameter": [*acknowledgment()["parameter"],
+                                                      {"name": "transferId", "valueString": "T-2"}]}, "more than once"),
+    ],
+)  # fmt: skip
+def test_a_malformed_acknowledgment_is_a_400_and_nothing_is_recorded(
+    http: httpx.Client, matched_to_a: GraphStore, token_a: str, body: dict[str, Any], says: str
+) -> None:
+    headers = bearer(token_a) | {"Content-Type": FHIR}
+    refused = http.post("/fhir/$transfer-acknowledgment", json=body, headers=headers | {"Idempotency-Key": "ack-bad"})
+    assert says in assert_outcome(refused, 400, "invalid")["issue"][0]["diagnostics"]
+    assert {"TransferAcknowledgment", "AuditEvent"}.isdisjoint(labels(matched_to_a))
+    good = http.post(
+        "/fhir/$transfer-acknowledgment", json=acknowledgment(), headers=headers | {"Idempotency-Key": "ack"}
+    )
+    assert good.status_code == 200 and "recorded" in good.text
