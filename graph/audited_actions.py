@@ -91,7 +91,7 @@ def steward_action(
 
 def _as_token(value: str) -> str:
     """An id as given when it is one; anything else (a refused request may carry any text) as its hash."""
-    return value if re.match(TOKEN, value) else "sha256:" + body_sha256(value.encode())[:16]
+    return value if re.fullmatch(TOKEN, value) else "sha256:" + body_sha256(value.encode())[:16]
 
 
 def _draft(action: StewardAction, outcome: Outcome, code: str, done: Done | None = None) -> EventDraft:

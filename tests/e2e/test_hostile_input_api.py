@@ -194,3 +194,20 @@ def test_a_malformed_acknowledgment_is_a_400_and_nothing_is_recorded(
         "/fhir/$transfer-acknowledgment", json=acknowledgment(), headers=headers | {"Idempotency-Key": "ack"}
     )
     assert good.status_code == 200 and "recorded" in good.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/steward/links/L-1%0A/confirm", {}), ("/steward/members/M-1%0A/split", {"record_ids": ["r-1"]}),
+     ("/steward/merge", {"member_keys": ["M-1\n", "M-2"]})],
+)  # fmt: skip
+def test_a_steward_id_ending_in_a_newline_is_refused_and_the_refusal_audited_with_its_hash(
+    http: httpx.Client, store: GraphStore, steward_token: str, path: str, body: dict[str, Any]
+) -> None:
+    """'\\n' passed re.match('^...$'), so the id was kept as a token and failed the audit event's own check."""
+    headers = bearer(steward_token) | {"Idempotency-Key": "newline"}
+    answer = http.post(path, json={"reason": "checked by hand"} | body, headers=headers)
+    assert answer.status_code in (404, 422) and answer.json()["resourceType"] == "OperationOutcome", answer.text
+    rows, _, _ = store.driver.execute_query("MATCH (e:AuditEvent) RETURN e.outcome AS outcome, e.resource_id AS id",
+                                            database_=store.database)  # fmt: skip
+    assert [(r["outcome"], r["id"][:7]) for r in rows] == [("refused", "sha256:")]
