@@ -103,7 +103,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Neo4jError)
     async def database_error(request: Request, exc: Neo4jError) -> JSONResponse:
         """A transient error or a timed-out transaction (a server recovering or overloaded) is worth
-        a retry; any other database error is a bug, left to the 500 it was."""
+        a retry; any other database error is a bug, left to the 500 below."""
         if isinstance(exc, TransientError) or "TransactionTimedOut" in (exc.code or ""):
             return await graph_down(request, exc)
         raise exc
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+        """A bug, never the caller's input: still an OperationOutcome, as every error here is, and one
+        that says nothing of the cause (its text may quote the request). The exception is raised on
+        after this answer, so the technical log records its class."""
+        return operation_outcome(500, "exception", "an unexpected error occurred on our side; it has been logged")

@@ -9,9 +9,12 @@ from typing import Any
 import httpx
 import pytest
 
+from api.app import create_app
 from exchange.transfers.partners import set_endpoint
 from graph.store import GraphStore
+from p2p.settings import Settings
 from tests.support.partners import bearer, register_partner
+from tests.support.servers import serving
 
 pytestmark = pytest.mark.integration
 
@@ -211,3 +214,16 @@ def test_a_steward_id_ending_in_a_newline_is_refused_and_the_refusal_audited_wit
     rows, _, _ = store.driver.execute_query("MATCH (e:AuditEvent) RETURN e.outcome AS outcome, e.resource_id AS id",
                                             database_=store.database)  # fmt: skip
     assert [(r["outcome"], r["id"][:7]) for r in rows] == [("refused", "sha256:")]
+
+
+def test_an_unexpected_error_is_a_500_operation_outcome_that_names_no_cause(settings: Settings) -> None:
+    """Whatever bug is left answers as every error does (a FHIR OperationOutcome), not in plain text."""
+    app = create_app(settings)
+
+    def broken() -> None:
+        raise RuntimeError("Patient Smithson, born 1970-01-01")  # an exception's text may quote input
+
+    app.add_api_route("/test/broken", broken)
+    with serving(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        body = assert_outcome(client.get("/test/broken"), 500, "exception")
+    assert "Smithson" not in str(body)
