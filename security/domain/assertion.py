@@ -49,7 +49,9 @@ def _number(claims: Mapping[str, Any], name: str) -> int | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise invalid_client(f"assertion {name} must be a NumericDate")
+    if isinstance(value, float) and not math.isfinite(value):  # (an int may be too large for a float)
         raise invalid_client(f"assertion {name} must be a NumericDate")  # NaN and Infinity are not dates
     return int(value)
 

@@ -130,6 +130,7 @@ BAD_ASSERTIONS: dict[str, tuple[Callable[[RegisteredPartner, str], str], str]] =
     "exp Infinity": (lambda p, url: assertion_for(p, url, exp=float("inf")), "NumericDate"),
     "iat NaN": (lambda p, url: assertion_for(p, url, iat=float("nan")), "NumericDate"),
     "nbf -Infinity": (lambda p, url: assertion_for(p, url, nbf=float("-inf")), "NumericDate"),
+    "exp of 400 digits": (lambda p, url: assertion_for(p, url, exp=10**400), "at most 300 seconds"),
     "crit extension": (lambda p, url: assertion_for(p, url, header={"crit": ["exp"]}), "critical extension"),
     "crit surrogate": (lambda p, url: assertion_for(p, url, header={"crit": ["\ud800"]}), "critical extension"),
 }

@@ -44,6 +44,7 @@ def test_aud_may_be_a_list_holding_the_token_url() -> None:
         ({"exp": float("inf")}, "NumericDate"),
         ({"iat": float("nan")}, "NumericDate"),
         ({"nbf": float("-inf")}, "NumericDate"),
+        ({"exp": 10**400}, "at most 300 seconds"),  # a whole number, however large, is a date (far ahead)
         ({"aud": "https://other.example/token"}, "aud must be"),
         ({"aud": None}, "aud must be"),
         ({"iss": "client-2"}, "iss and sub"),
