@@ -56,12 +56,14 @@ def client_scope(scope: Scope) -> str | None:
     return str(principal.client_id if principal.is_partner else f"{principal.client_id}/{principal.actor}")
 
 
-async def _body(receive: Receive) -> bytes:
+async def _body(receive: Receive) -> bytes | None:
+    """The whole request body, or None when the client went away before sending all of it (a cut
+    upload must not claim the key: its retry, with the whole body, would be 'another request')."""
     chunks, more = [], True
     while more:
         message = await receive()
         if message["type"] != "http.request":
-            break
+            return None
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
     return b"".join(chunks)
@@ -113,6 +115,8 @@ class IdempotencyLayer:
 
     async def keyed(self, scope: Scope, receive: Receive, send: Send, client: str, key: str) -> None:
         body = await _body(receive)
+        if body is None:  # nobody is left to answer, and nothing was claimed
+            return
         target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else "")
         settings = scope["app"].state.settings
         store = IdempotencyStore(

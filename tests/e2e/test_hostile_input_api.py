@@ -4,6 +4,9 @@ no idempotency record in flight)."""
 
 from __future__ import annotations
 
+import json
+import socket
+import time
 from typing import Any
 
 import httpx
@@ -227,3 +230,24 @@ def test_an_unexpected_error_is_a_500_operation_outcome_that_names_no_cause(sett
     with serving(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         body = assert_outcome(client.get("/test/broken"), 500, "exception")
     assert "Smithson" not in str(body)
+
+
+def test_an_upload_cut_short_claims_no_key_so_its_retry_runs(
+    http: httpx.Client, api_url: str, enrollment: GraphStore, token_a: str
+) -> None:
+    """The connection drops halfway through the body: the key must stay free, or the retry with the
+    whole body would be refused for 48 h as 'this key was used for a different request'."""
+    body = json.dumps(transfer_request()).encode()
+    head = (f"POST /transfers HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {token_a}\r\nIdempotency-Key: cut-1\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()  # fmt: skip
+    port = int(api_url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as cut:
+        cut.sendall(head + body[: len(body) // 2])
+        time.sleep(0.5)  # the server has read the half that came
+    deadline = time.monotonic() + 2  # a key claimed for the half body would appear within this
+    while time.monotonic() < deadline and "IdempotencyKey" not in labels(enrollment):
+        time.sleep(0.1)
+    assert "IdempotencyKey" not in labels(enrollment) and "Transfer" not in labels(enrollment)
+    retry = http.post("/transfers", content=body,
+                      headers=bearer(token_a) | {"Idempotency-Key": "cut-1", "Content-Type": "application/json"})  # fmt: skip
+    assert retry.status_code == 201, retry.text
