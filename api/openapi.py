@@ -52,6 +52,8 @@ def _document(operation: dict[str, Any]) -> None:
     if default_422.get("$ref") == VALIDATION_SCHEMA:  # FastAPI's default; ours answers 400 and uses 422 for rules
         responses["422"] = _outcome("A business rule refused the request")
     codes = ALWAYS | (PROTECTED if operation.get("security") else {})
+    if "requestBody" in operation:
+        codes = codes | {"415": "The body is not of the media type the operation reads"}
     for code, description in codes.items():
         responses.setdefault(code, _outcome(description))
 

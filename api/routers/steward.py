@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Forbidden, require
 from api.correlation import correlation_id
-from api.deps import Store
+from api.deps import Store, json_body_only
 from audit.domain.context import RequestContext
 from graph.domain.links import LinkState
 from graph.stewardship import ActionResult, decide_link, link_history, merge, routing_decision, split
 from security.principal import Principal, Scope
 
-router = APIRouter(prefix="/steward", tags=["steward"], dependencies=[require(Scope.STEWARD)])
+router = APIRouter(prefix="/steward", tags=["steward"], dependencies=[require(Scope.STEWARD), Depends(json_body_only)])
 Steward = Annotated[Principal, require(Scope.STEWARD)]
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import require
 from api.correlation import correlation_id
-from api.deps import Store
+from api.deps import Store, json_body_only
 from api.limits import page_size
 from exchange.domain.transfer import Owner, TransferState
 from exchange.transfers import operations, views
@@ -22,7 +22,7 @@ from exchange.transfers.initiate import TransferRefused, initiate
 from exchange.transfers.operations import TransferNotFound
 from security.principal import Principal, Scope
 
-router = APIRouter(tags=["transfers"])
+router = APIRouter(tags=["transfers"], dependencies=[Depends(json_body_only)])
 Requester = Annotated[Principal, require(Scope.TRANSFERS)]
 Operator = Annotated[Principal, require(Scope.AUDIT)]
 StateFilter = Annotated[TransferState | None, Query(description="Only transfers in this state.")]

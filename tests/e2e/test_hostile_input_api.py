@@ -251,3 +251,23 @@ def test_an_upload_cut_short_claims_no_key_so_its_retry_runs(
     retry = http.post("/transfers", content=body,
                       headers=bearer(token_a) | {"Idempotency-Key": "cut-1", "Content-Type": "application/json"})  # fmt: skip
     assert retry.status_code == 201, retry.text
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain; charset=utf-8", None])
+def test_a_json_body_not_sent_as_json_is_a_415_naming_application_json(
+    http: httpx.Client, enrollment: GraphStore, token_a: str, steward_token: str, content_type: str | None
+) -> None:
+    """curl -d sends application/x-www-form-urlencoded unless told: FastAPI then read the JSON as bytes
+    and answered 400 'Input should be a valid dictionary'."""
+    body = json.dumps(transfer_request()).encode()
+    for path, token, number in [("/transfers", token_a, 1), ("/steward/merge", steward_token, 2)]:
+        headers = (
+            bearer(token)
+            | {"Idempotency-Key": f"ct-{number}"}
+            | ({"Content-Type": content_type} if content_type else {})
+        )
+        refused = assert_outcome(http.post(path, content=body, headers=headers), 415, "not-supported")
+        assert "send application/json" in refused["issue"][0]["diagnostics"], path
+    assert "Transfer" not in labels(enrollment)
+    typed = bearer(token_a) | {"Idempotency-Key": "ct-json", "Content-Type": "application/json; charset=utf-8"}
+    assert http.post("/transfers", content=body, headers=typed).status_code == 201
