@@ -73,6 +73,10 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
         version="0.1.0",
         description="Payer-to-payer member exchange (FHIR R4, Da Vinci HRex/PDex) with an auditable identity graph.",
         lifespan=lifespan,
+        # No 307 to the path without its trailing slash: the redirect is built from the Host header and
+        # the scheme uvicorn saw (http behind a proxy it does not trust), and a client follows it with its
+        # body. An unknown path is a 404 OperationOutcome like any other.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     errors.install(app)

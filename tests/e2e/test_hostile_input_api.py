@@ -271,3 +271,16 @@ def test_a_json_body_not_sent_as_json_is_a_415_naming_application_json(
     assert "Transfer" not in labels(enrollment)
     typed = bearer(token_a) | {"Idempotency-Key": "ct-json", "Content-Type": "application/json; charset=utf-8"}
     assert http.post("/transfers", content=body, headers=typed).status_code == 201
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/fhir/Patient/$member-match/"), ("GET", "/fhir/metadata/"),
+                                              ("POST", "/transfers/")])  # fmt: skip
+def test_a_trailing_slash_is_a_404_operation_outcome_not_a_redirect(
+    http: httpx.Client, token_a: str, method: str, path: str
+) -> None:
+    """A 307 sent the client elsewhere with its body, built from the Host header and the scheme uvicorn
+    saw (http behind a proxy it does not trust): PHI could follow it in clear text."""
+    headers = bearer(token_a) | {"Content-Type": FHIR, "Host": "elsewhere.example"}
+    answer = http.request(method, path, content=b"{}", headers=headers)
+    assert_outcome(answer, 404, "not-found")
+    assert "location" not in answer.headers
