@@ -14,7 +14,7 @@ from audit.errors import AuditKeyError, LedgerError, SearchError
 from exchange.domain.transfer import IllegalTransition as IllegalTransferMove
 from exchange.fhir.errors import FhirInputError
 from exchange.transfers.initiate import TransferRefused
-from exchange.transfers.operations import TransferNotFound
+from exchange.transfers.operations import TransferNotFound, UnknownReplacement
 from graph.domain.links import IllegalTransition
 from graph.errors import GraphError
 from graph.stewardship import StewardError
@@ -87,6 +87,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TransferNotFound)
     async def transfer_not_found(_request: Request, exc: TransferNotFound) -> JSONResponse:
         return operation_outcome(404, "not-found", f"no transfer {exc} for this client")
+
+    @app.exception_handler(UnknownReplacement)
+    async def unknown_replacement(_request: Request, exc: UnknownReplacement) -> JSONResponse:
+        return operation_outcome(422, "business-rule", str(exc), reason_code="superseded_by_unknown")
 
     @app.exception_handler(StewardError)
     async def steward(_request: Request, exc: StewardError) -> JSONResponse:

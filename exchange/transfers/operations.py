@@ -21,6 +21,10 @@ class TransferNotFound(LookupError):
     pass
 
 
+class UnknownReplacement(ValueError):
+    """``supersede`` named, as the transfer replacing it, itself or a transfer that does not exist."""
+
+
 def _checked_reason(reason: str) -> str:
     if len(reason.strip()) < REASON_MIN:
         raise ValueError(f"a reason of at least {REASON_MIN} characters is required")
@@ -69,6 +73,10 @@ def cancel(store: GraphStore, transfer_id: str, actor: str, reason: str) -> Mapp
 
 
 def supersede(store: GraphStore, transfer_id: str, actor: str, reason: str, by: str | None = None) -> Mapping[str, Any]:
+    """Superseded is final, so a replacement that is the transfer itself or no transfer at all (a typo)
+    is refused before anything moves."""
+    if by == transfer_id or (by and repository.transfer(store, by) is None):
+        raise UnknownReplacement(f"{by} cannot supersede {transfer_id}: name another existing transfer")
     changes = {"superseded_by": by} if by else {}
     return _act(store, transfer_id, S.SUPERSEDED, "superseded", actor, _checked_reason(reason), changes)
 

@@ -284,3 +284,22 @@ def test_a_trailing_slash_is_a_404_operation_outcome_not_a_redirect(
     answer = http.request(method, path, content=b"{}", headers=headers)
     assert_outcome(answer, 404, "not-found")
     assert "location" not in answer.headers
+
+
+def test_a_transfer_cannot_be_superseded_by_itself_or_by_a_transfer_that_does_not_exist(
+    http: httpx.Client, enrollment: GraphStore, token_a: str, operator_token: str
+) -> None:
+    """Superseded is final: a typo in superseded_by used to end the transfer for good, pointing nowhere."""
+    created = http.post("/transfers", json=transfer_request(), headers=bearer(token_a) | {"Idempotency-Key": "t-1"})
+    transfer_id = created.json()["transfer_id"]
+    for number, by in enumerate((transfer_id, "T-00000000000000000000")):
+        answer = http.post(f"/operations/transfers/{transfer_id}/supersede", json={"reason": "replaced", "superseded_by": by},
+                           headers=bearer(operator_token) | {"Idempotency-Key": f"sup-{number}"})  # fmt: skip
+        assert_outcome(answer, 422, "business-rule")
+        assert answer.json()["issue"][0]["details"]["coding"][0]["code"] == "superseded_by_unknown"
+    assert http.get(f"/transfers/{transfer_id}", headers=bearer(token_a)).json()["state"] == "received"
+    newer = http.post("/transfers", json=transfer_request(source_request_id="ENR-43"),
+                      headers=bearer(token_a) | {"Idempotency-Key": "t-2"}).json()["transfer_id"]  # fmt: skip
+    replaced = http.post(f"/operations/transfers/{transfer_id}/supersede", json={"reason": "replaced", "superseded_by": newer},
+                         headers=bearer(operator_token) | {"Idempotency-Key": "sup-ok"})  # fmt: skip
+    assert replaced.status_code == 200 and replaced.json()["state"] == "superseded"
