@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -115,8 +116,8 @@ class IdempotencyLayer:
 
     async def keyed(self, scope: Scope, receive: Receive, send: Send, client: str, key: str) -> None:
         body = await _body(receive)
-        if body is None:  # nobody is left to answer, and nothing was claimed
-            return
+        if body is None:  # nothing claimed; reported as Starlette reports a vanished client anywhere else
+            raise ClientDisconnect()
         target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else "")
         settings = scope["app"].state.settings
         store = IdempotencyStore(
