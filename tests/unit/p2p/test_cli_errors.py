@@ -1,0 +1,51 @@
+"""Failures every command shares: a folder that cannot be written is one line on stderr naming
+the path and what to change (exit 1), never a traceback, and nothing is left half-written."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from p2p.cli import data_cmd
+from p2p.cli.main import app
+
+EXTRACT = "record_id,first_name,last_name,dob\nr1,Ann,Lee,1980-01-02\nr2,Bob,Ray,1979-03-04\n"
+
+
+def validate(extract: Path, out: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["data", "validate", str(extract), "--out", str(out)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def extract(tmp_path: Path) -> Path:
+    path = tmp_path / "extract.csv"
+    path.write_text(EXTRACT)
+    return path
+
+
+def test_a_file_where_the_output_folder_should_be_is_named(extract: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    for out in (blocker, blocker / "below"):
+        code, _, err = validate(extract, out)
+        assert code == 1
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert f"Error: {out}: a file is in the way where a folder is needed" in err
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_full_disk_is_reported_without_a_traceback_and_leaves_no_files(
+    extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(data_cmd, "write_report", full)
+    code, _, err = validate(extract, tmp_path / "out")
+    assert code == 1
+    assert err.strip() == "Error: the disk is full; free some space and run the command again"
+    assert not (tmp_path / "out").exists()
