@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from matching.canonical.errors import CanonicalDataError
-from matching.canonical.schema import CANONICAL_COLUMNS, RECORD_ID
+from matching.canonical.schema import CANONICAL_COLUMNS, DATE_COLUMNS, RECORD_ID
 
 ROW_NUMBER = "_row"  # where the row is in its file: the line in a CSV, the 1-based row in Parquet
 
@@ -57,6 +58,8 @@ def read_mapping(path: Path) -> dict[str, str]:
 
 def load_extract(path: Path, mapping: dict[str, str] | None = None) -> LoadedExtract:
     """Load one file. Raises CanonicalDataError if it is unreadable, empty or has no record_id."""
+    if path.is_dir():
+        raise CanonicalDataError(f"{path}: is a folder; give a CSV or Parquet file")
     if not path.is_file():
         raise CanonicalDataError(f"{path}: no such file")
     suffix = path.suffix.lower()
@@ -95,9 +98,26 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int], list[M
                 elif any(f.strip() for f in fields):
                     reason = f"{len(fields)} fields where the header has {len(header)}"
                     malformed.append(MalformedRow(first_line, reason, dict(zip(header, fields, strict=False))))
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise CanonicalDataError(
+            f"{path}: cannot be read as CSV: line {_first_line_not_utf8(path)} is not UTF-8 text;"
+            " save the extract as UTF-8"
+        ) from None
+    except csv.Error as exc:
         raise CanonicalDataError(f"{path}: cannot be read as CSV: {exc}") from None
     return header, rows, numbers, malformed
+
+
+def _first_line_not_utf8(path: Path) -> int:
+    """The text layer decodes in blocks, so where it failed says nothing about the line; a UTF-8
+    sequence never spans a line break, so lines can be tried one by one."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 def _to_canonical(
@@ -123,8 +143,7 @@ def _to_canonical(
         if target not in CANONICAL_COLUMNS:
             ignored.append(source)
             continue
-        column = table.column(source)
-        arrays.append(column if pa.types.is_string(column.type) else column.cast(pa.string()))
+        arrays.append(_as_text(path, source, target, table.column(source)))
         names.append(target)
     order = sorted(range(len(names)), key=lambda i: CANONICAL_COLUMNS.index(names[i]))
     out = pa.table([arrays[i] for i in order], names=[names[i] for i in order])
@@ -133,3 +152,20 @@ def _to_canonical(
         MalformedRow(m.row, m.detail, {mapping.get(k, k): v for k, v in m.values.items()}) for m in malformed
     ]
     return LoadedExtract(path=path, table=out, ignored_columns=ignored, malformed=renamed_malformed)
+
+
+def _as_text(path: Path, source: str, target: str, column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A Parquet column as text: numbers as written, a date or date-time in a date column as
+    YYYY-MM-DD; a type that has no text form (a list, a struct, bytes that are not UTF-8) is
+    refused by name, without quoting any value."""
+    kind = column.type
+    if pa.types.is_string(kind):
+        return column
+    if target in DATE_COLUMNS and (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
+        return pc.strftime(column, format="%Y-%m-%d")
+    try:
+        return column.cast(pa.string())
+    except (pa.ArrowException, ValueError):
+        raise CanonicalDataError(
+            f"{path}: column {source} is of type {kind}, which cannot be read as text; export it as text"
+        ) from None

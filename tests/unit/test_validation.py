@@ -2,7 +2,7 @@
 
 import csv
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -129,3 +129,42 @@ def test_a_file_that_is_not_utf8_gives_a_clear_error(tmp_path: Path) -> None:
 def test_a_missing_file_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CanonicalDataError, match="no such file"):
         load_extract(tmp_path / "absent.csv")
+
+
+def test_parquet_dates_and_date_times_become_dates_and_numbers_keep_their_digits(tmp_path: Path) -> None:
+    path = tmp_path / "typed.parquet"
+    stamps = pa.array([datetime(1980, 1, 2), datetime(1975, 6, 7, 13, 5), None])
+    pq.write_table(pa.table({"record_id": [1, 2, 3], "dob": stamps, "zip": [2134.0, 12345.0, None]}), path)
+    prepared = prepare(path, today=TODAY)
+    assert prepared.validation.issues == []
+    assert prepared.records.column("dob").to_pylist() == ["1980-01-02", "1975-06-07", None]
+    assert prepared.records.column("zip5").to_pylist() == ["02134", "12345", None]
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "kind"),
+    [
+        ("first_name", [["Ann"], ["Bob"]], "list<element: string>"),
+        ("last_name", [b"Lee", b"Mu\xf1oz"], "binary"),
+    ],
+)
+def test_a_parquet_column_without_a_text_form_is_refused_by_name(
+    tmp_path: Path, column: str, values: list[object], kind: str
+) -> None:
+    path = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({"record_id": ["1", "2"], column: values}), path)
+    with pytest.raises(CanonicalDataError, match=f"column {column} is of type {kind}.*export it as text") as raised:
+        prepare(path, today=TODAY)
+    assert "Mu" not in str(raised.value)  # no value is quoted
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(CanonicalDataError, match="is a folder; give a CSV or Parquet file"):
+        load_extract(tmp_path)
+
+
+def test_a_latin1_extract_is_named_with_the_line_and_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"record_id,last_name\n1,Lee\n2,Mu\xf1oz\n")
+    with pytest.raises(CanonicalDataError, match="line 3 is not UTF-8 text; save the extract as UTF-8"):
+        prepare(path, today=TODAY)
