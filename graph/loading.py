@@ -20,6 +20,7 @@ from graph.initial_load import import_run
 from graph.members import recluster
 from graph.review_queue import refresh_queue
 from graph.run_audit import finish_run
+from graph.run_folder import read_run_meta
 from graph.run_rows import WRITE_BATCH, LoadReport, Progress, batches, plan_links, record_rows
 from graph.store import GraphStore
 from graph.transitions import apply_transitions
@@ -31,7 +32,7 @@ def load_run(
     """``importer``: load into an empty database with Neo4j's offline importer (same graph,
     much faster); without one, or when the database holds data, every write goes over Bolt."""
     progress = progress or (lambda _step, _done, _total: None)
-    meta = json.loads((folder / "run.json").read_text())
+    meta = read_run_meta(folder)  # refuses a folder that is incomplete, damaged or mixes two runs
     run_id, model_version = meta["run_id"], meta["model_version"]
     status = store.read("identity/run_status", {"run_id": run_id})[0]["status"]
     if status == "complete":

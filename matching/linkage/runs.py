@@ -67,6 +67,9 @@ def write_run(
     finally:
         con.close()
     run_id = run_id_for(model, records) + ("-inc" if scope == "incremental" else "")
+    # run.json is what makes a folder a run: an earlier run's goes first and this one's last, so a
+    # run stopped halfway never leaves the new tables under the old run's name.
+    (out / RUN_FILE).unlink(missing_ok=True)
     write_table(records, out / RECORDS_FILE)
     write_table(kept, out / PAIRS_FILE)
     meta: dict[str, Any] = {

@@ -13,6 +13,7 @@ from graph.bulk_import import BulkImporter
 from graph.loading import load_run
 from graph.maintenance import delete_all_data
 from graph.review_queue import rank_all_open_links
+from graph.run_folder import read_run_meta
 from graph.schema import apply_schema, schema_objects
 from p2p.bootstrap import ensure_neo4j, graph_store
 from p2p.cli.common import UserError, console, friendly_errors, settings
@@ -73,8 +74,7 @@ def load(
     ] = True,
 ) -> None:
     """Load a matching run: records, links, decisions and members (loading it twice changes nothing)."""
-    if not (run / "run.json").is_file():
-        raise UserError(f"{run} is not a matching run folder (no run.json); make one with `p2p match run`")
+    read_run_meta(run)  # an unusable folder is refused before Neo4j is started
     cfg = settings()
     ensure_neo4j(cfg)
     with graph_store(cfg) as store, Progress(console=console, transient=True) as bar:
