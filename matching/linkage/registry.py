@@ -105,26 +105,48 @@ class ModelRegistry:
         if not path.is_file():
             raise RegistryError(f"no model {version_or_path!r} in {self.root}")
         try:
-            return ModelFile.from_json(json.loads(path.read_text()))
-        except json.JSONDecodeError as exc:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise RegistryError(f"{path} is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise RegistryError(f"{path} is not a model file (a JSON object was expected)")
+        try:
+            return ModelFile.from_json(data)
+        except RegistryError as exc:
+            raise RegistryError(f"{path}: {exc}") from None
 
     def versions(self) -> list[str]:
         return sorted(p.stem.removeprefix("model-") for p in self.root.glob("model-*.json"))
 
-    def publish(self, version: str) -> None:
-        self.load(version)  # refuse to publish something that does not load
-        _atomic_write(self.root / PUBLISHED, json.dumps({"version": version}) + "\n")
+    def publish(self, version_or_path: str) -> str:
+        """Publish a version of the registry, or a model file (copied into the registry first):
+        the pointer always names a version, never a path that depends on where it was run from."""
+        model = self.load(version_or_path)  # refuse to publish something that does not load
+        self.save(model)
+        _atomic_write(self.root / PUBLISHED, json.dumps({"version": model.version}) + "\n")
+        return model.version
 
     def published(self) -> ModelFile:
         pointer = self.root / PUBLISHED
         if not pointer.is_file():
             raise RegistryError(f"no published model in {self.root}; train one and run `p2p match publish VERSION`")
-        return self.load(json.loads(pointer.read_text())["version"])
+        try:
+            version = json.loads(pointer.read_text(encoding="utf-8"))["version"]
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+            version = None
+        if not isinstance(version, str) or not version:
+            raise RegistryError(f"{pointer} is damaged; publish a version again with `p2p match publish VERSION`")
+        return self.load(version)
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """A complete file or none (a failed write leaves no temporary file behind), readable by the
+    service's other users like the matching outputs (mkstemp creates 0600)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from splink.internals.exceptions import SplinkException
 
@@ -154,10 +155,10 @@ def publish_cmd(
 ) -> None:
     """Make VERSION the model the service uses."""
     try:
-        _registry(registry).publish(version)
+        published = _registry(registry).publish(version)
     except RegistryError as exc:
         raise UserError(str(exc)) from None
-    console.print(f"Published {version}.")
+    console.print(f"Published {published}.")
 
 
 @app.command("models")
@@ -165,13 +166,18 @@ def publish_cmd(
 def models_cmd(registry: RegistryOption = None) -> None:
     """List the model versions in the registry."""
     reg = _registry(registry)
+    unpublished = ""
     try:
         current = reg.published().version
-    except RegistryError:
-        current = None
+    except RegistryError as exc:
+        current, unpublished = None, str(exc)
     table = Table("version", "created", "thresholds", "precision", "recall", "published")
     for version in reg.versions():
-        m = reg.load(version)
+        try:
+            m = reg.load(version)
+        except RegistryError as exc:  # one damaged file does not hide the others
+            table.add_row(version, "", f"[red]cannot be used[/red]: {escape(str(exc))}", "", "", "")
+            continue
         auto = m.evaluation.get("auto_confirmed_links", {})
         table.add_row(
             version,
@@ -182,6 +188,8 @@ def models_cmd(registry: RegistryOption = None) -> None:
             "yes" if version == current else "",
         )
     console.print(table)
+    if unpublished:
+        console.print(escape(unpublished), style="dim")
 
 
 @app.command("predict")

@@ -55,3 +55,53 @@ def test_publishing_an_unknown_version_is_refused(tmp_path: Path) -> None:
         ModelRegistry(tmp_path).publish("deadbeef")
     with pytest.raises(RegistryError, match="no published model"):
         ModelRegistry(tmp_path).published()
+
+
+def test_publishing_a_model_file_publishes_its_version_from_the_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "review" / "candidate.json"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(json.dumps(model().to_json()))
+    registry = ModelRegistry(tmp_path / "models")
+    monkeypatch.chdir(elsewhere.parent)
+    assert registry.publish("candidate.json") == model().version
+    assert json.loads((tmp_path / "models" / "published.json").read_text()) == {"version": model().version}
+    elsewhere.unlink()
+    monkeypatch.chdir(tmp_path)
+    assert registry.published().version == model().version  # neither the file nor the folder is needed any more
+
+
+@pytest.mark.parametrize("pointer", ["garbage", '{"v": 1}', '{"version": 5}', "[]", '{"version": ""}'])
+def test_a_damaged_published_pointer_is_named_with_the_fix(tmp_path: Path, pointer: str) -> None:
+    (tmp_path / "published.json").write_text(pointer)
+    with pytest.raises(RegistryError, match=r"published\.json is damaged; publish a version again"):
+        ModelRegistry(tmp_path).published()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), [("[1, 2]", "is not a model file"), ("{}", "model file is incomplete")]
+)
+def test_a_model_file_that_is_not_a_model_names_its_path(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "model-bad.json").write_text(content)
+    with pytest.raises(RegistryError, match=message) as refused:
+        ModelRegistry(tmp_path).load("bad")
+    assert str(tmp_path / "model-bad.json") in str(refused.value)
+
+
+def test_model_files_are_readable_by_the_service_and_a_failed_write_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = ModelRegistry(tmp_path)
+    path = registry.save(model())
+    registry.publish(model().version)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "published.json").stat().st_mode & 0o777 == 0o644
+
+    def full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("matching.linkage.registry.os.replace", full)
+    with pytest.raises(OSError):
+        registry.save(model(thresholds=Thresholds(12.0, 4.0)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, "published.json"]

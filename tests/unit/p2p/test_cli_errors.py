@@ -4,6 +4,7 @@ the path and what to change (exit 1), never a traceback, and nothing is left hal
 from __future__ import annotations
 
 import errno
+import json
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,16 @@ def test_a_full_disk_is_reported_without_a_traceback_and_leaves_no_files(
     assert code == 1
     assert err.strip() == "Error: the disk is full; free some space and run the command again"
     assert not (tmp_path / "out").exists()
+
+
+def test_match_models_lists_a_damaged_model_file_instead_of_failing(tmp_path: Path) -> None:
+    from tests.unit.test_registry import model
+
+    good = model()
+    (tmp_path / f"model-{good.version}.json").write_text(json.dumps(good.to_json()))
+    (tmp_path / "model-broken.json").write_text("{}")
+    (tmp_path / "published.json").write_text("garbage")
+    result = CliRunner().invoke(app, ["match", "models", "--registry", str(tmp_path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert good.version in result.stdout and "broken" in result.stdout and "cannot be used" in result.stdout
+    assert "published.json is damaged" in result.stdout
