@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Any
 
 import typer
+from neo4j.exceptions import ClientError
 
 from graph.cypher import CypherLibrary
 from p2p.bootstrap import graph_store
@@ -21,6 +22,7 @@ FOLDER = "steward"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def saved_queries(library: CypherLibrary) -> dict[str, frozenset[str]]:
@@ -41,6 +43,8 @@ def parse_param(text: str) -> tuple[str, Any]:
     if not sep or not _NAME.fullmatch(name):
         raise ValueError(f"a parameter is name=value (e.g. limit=10 or member_key='M-…'), not {text!r}")
     if _INT.fullmatch(raw):
+        if not INT64_MIN <= int(raw) <= INT64_MAX:
+            raise ValueError(f"{name}: a whole number is at most 19 digits (Neo4j's integers are 64-bit)")
         return name, int(raw)
     if _FLOAT.fullmatch(raw):
         return name, float(raw)
@@ -73,11 +77,21 @@ def query(
         raise UserError(f"no saved steward query {name!r}; there are: {', '.join(sorted(saved))}")
     name = name.removesuffix(".cypher")
     try:
-        given = dict(parse_param(p) for p in param or [])
+        pairs = [parse_param(p) for p in param or []]
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    given = dict(pairs)
+    twice = sorted({n for n, _ in pairs if [m for m, _ in pairs].count(n) > 1})
+    if twice:
+        raise UserError(f"{name}: {', '.join(twice)} given more than once; give each parameter once")
     check_params(name, saved[name], given)
     with graph_store(cfg) as store:
-        rows = store.read(f"{FOLDER}/{name}", given)
+        try:
+            rows = store.read(f"{FOLDER}/{name}", given)
+        except ClientError as exc:  # a value of the wrong type or out of range: the steward's own input
+            if not (exc.code or "").startswith("Neo.ClientError.Statement."):
+                raise
+            why = (exc.message or exc.code or "").split(" (line ")[0]  # not the query text it points into
+            raise UserError(f"{name}: Neo4j refused the parameters: {why}") from None
     console.print_json(json.dumps(rows, default=str))
     console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")

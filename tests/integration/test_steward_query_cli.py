@@ -57,6 +57,14 @@ def test_an_injection_string_is_a_value_not_cypher(store: GraphStore) -> None:
         (["why_linked", "-p", "left_record_id=R-A1"], "why_linked takes left_record_id, right_record_id: missing"),
         (["held_transfers", "-p", "limit=5", "-p", "extra=1"], "unknown extra"),
         (["held_transfers", "-p", "limit"], "a parameter is name=value"),
+        (
+            ["held_transfers", "-p", "limit=ten"],
+            "held_transfers: Neo4j refused the parameters: Type mismatch for"
+            " parameter 'limit': expected Integer but was String",
+        ),
+        (["held_transfers", "-p", "limit=-1"], "held_transfers: Neo4j refused the parameters: LIMIT: Invalid input."),
+        (["held_transfers", "-p", "limit=99999999999999999999"], "limit: a whole number is at most 19 digits"),
+        (["held_transfers", "-p", "limit=1", "-p", "limit=2"], "limit given more than once; give each parameter once"),
     ],
 )
 def test_mistakes_get_a_clear_message_and_no_query(store: GraphStore, args: list[str], message: str) -> None:

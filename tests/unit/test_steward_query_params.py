@@ -49,3 +49,9 @@ def test_missing_and_unknown_parameters_are_named() -> None:
             "why_linked", frozenset({"left_record_id", "right_record_id"}), {"left_record_id": "x", "limit": 1}
         )
     check_params("held_transfers", frozenset({"limit"}), {"limit": 3})
+
+
+def test_a_whole_number_beyond_64_bits_is_refused_before_the_driver_sees_it() -> None:
+    assert parse_param(f"limit={2**63 - 1}") == ("limit", 2**63 - 1)
+    with pytest.raises(ValueError, match="at most 19 digits"):
+        parse_param(f"limit={2**63}")
