@@ -12,10 +12,12 @@ chain from genesis with those keys alone.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -29,6 +31,12 @@ from audit.keys import AuditKeys
 from graph.store import GraphStore
 
 PAGE = 5_000
+EVENTS, MANIFEST = "events.jsonl", "manifest.json"
+KEEP_IT = "keep it as it is for investigation and export the events again with `p2p audit archive`"
+
+
+class ArchiveDamaged(AuditError):
+    """An archive file cannot be read as one (not JSON, a field missing): it was damaged or altered."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,11 @@ def archive(store: GraphStore, keys: AuditKeys, before: datetime, out: Path, ret
     if last is None:
         raise AuditError(f"no signed checkpoint covers events before {before.date()}: nothing to archive")
     out.mkdir(parents=True, exist_ok=True)
+    # The manifest is what makes a folder an archive: an earlier one goes first and this one is
+    # written last, so an archive that stops halfway never pairs new events with an old manifest.
+    (out / MANIFEST).unlink(missing_ok=True)
     count, after = 0, 0
-    with (out / "events.jsonl").open("w", encoding="utf-8") as lines:
+    with _replacing(out / EVENTS) as lines:
         while after < last.seq:
             rows = store.read("audit/events_between", {"after": after, "until": min(after + PAGE, last.seq)})
             if not rows:
@@ -70,8 +81,40 @@ def archive(store: GraphStore, keys: AuditKeys, before: datetime, out: Path, ret
                 "before": format_time(before), "retention_years": retention_years, "made_at": format_time(now),
                 "checkpoints": checkpoints,
                 "public_keys": {k: (keys.public_dir / f"{k}.pem").read_text() for k in used}}  # fmt: skip
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    with _replacing(out / MANIFEST) as handle:
+        handle.write(json.dumps(manifest, indent=2) + "\n")
     return Archived(count, last.seq, out)
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """Write to a temporary file beside ``path`` and put it in place only when complete."""
+    draft = path.with_name(f".{path.name}.partial")
+    try:
+        with draft.open("w", encoding="utf-8") as handle:
+            yield handle
+        draft.replace(path)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def _seen(checkpoint: dict[str, Any], trusted: dict[str, Ed25519PublicKey]) -> CheckpointSeen:
+    c, valid = checkpoint, signature_valid(Checkpoint(**checkpoint), trusted)
+    return CheckpointSeen(c["seq"], c["hash"], c["at"], c["key_id"], valid)
+
+
+def _events(path: Path) -> Iterator[dict[str, Any]]:
+    """The archived events, each checked to be an event with a seq (bytes are decoded by
+    ``json``, so a line that is not UTF-8 is named like one that is not JSON)."""
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                event = json.loads(line)
+            except ValueError:
+                raise ArchiveDamaged(f"{path} line {number} is not JSON; {KEEP_IT}") from None
+            if not isinstance(event, dict) or not isinstance(event.get("seq"), int):
+                raise ArchiveDamaged(f"{path} line {number} is not an audit event (no seq); {KEEP_IT}")
+            yield event
 
 
 def _trusted(manifest: dict[str, Any]) -> dict[str, Ed25519PublicKey]:
@@ -81,23 +124,25 @@ def _trusted(manifest: dict[str, Any]) -> dict[str, Ed25519PublicKey]:
 
 def verify_archive(folder: Path) -> VerificationReport:
     """The archive's chain from genesis, its checkpoints checked with the keys it carries; the
-    last event must be the one the last checkpoint signed."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    trusted = _trusted(manifest)
-    seen = {
-        c["seq"]: CheckpointSeen(c["seq"], c["hash"], c["at"], c["key_id"], signature_valid(Checkpoint(**c), trusted))
-        for c in manifest["checkpoints"]
-    }
+    last event must be the one the last checkpoint signed. A file that cannot be read as part of
+    an archive at all (not JSON, a field missing) raises ``ArchiveDamaged`` naming it."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_bytes())
+        trusted = _trusted(manifest)
+        seen = {c["seq"]: _seen(c, trusted) for c in manifest["checkpoints"]}
+        last_seq, last_hash = int(manifest["last_seq"]), str(manifest["last_hash"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else type(exc).__name__
+        raise ArchiveDamaged(f"{folder / MANIFEST} is damaged ({what}); {KEEP_IT}") from None
     verifier, page = ChainVerifier(), []
-    with (folder / "events.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            page.append(json.loads(line))
-            if len(page) == PAGE:
-                verifier.feed(page, [seen[e["seq"]] for e in page if e["seq"] in seen])
-                page = []
+    for event in _events(folder / EVENTS):
+        page.append(event)
+        if len(page) == PAGE:
+            verifier.feed(page, [seen[e["seq"]] for e in page if e["seq"] in seen])
+            page = []
     verifier.feed(page, [seen[e["seq"]] for e in page if e["seq"] in seen])
-    report = verifier.finish(int(manifest["last_seq"]), str(manifest["last_hash"]))
-    good, last = report.last_good_checkpoint, int(manifest["last_seq"])
+    report = verifier.finish(last_seq, last_hash)
+    good, last = report.last_good_checkpoint, last_seq
     if good is None or good.seq != last:
         why = f"no valid signature covers the archive's last event, seq {last}"
         report.problems.append(Problem(last, ProblemKind.CHECKPOINT_MISMATCH, why))

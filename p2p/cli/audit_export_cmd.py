@@ -69,7 +69,10 @@ def verify_archive(
     """Verify an archive on its own: its chain from genesis and its checkpoint signatures."""
     if not (folder / "manifest.json").is_file() or not (folder / "events.jsonl").is_file():
         raise UserError(f"{folder} is not an audit archive (manifest.json and events.jsonl expected)")
-    report = check_archive(folder)
+    try:
+        report = check_archive(folder)
+    except AuditError as exc:
+        raise UserError(str(exc)) from None
     if report.ok:
         console.print(f"[green]OK[/green]: {report.events:,} events, {report.checkpoints} checkpoints verify")
         return

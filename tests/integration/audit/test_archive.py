@@ -86,3 +86,51 @@ def test_the_cli_archives_past_the_retention_and_verifies_the_archive(
         '"last_seq": 5', '"last_seq": 4'))  # fmt: skip
     assert CliRunner().invoke(app, ["audit", "verify-archive", str(tmp_path / "a")]).exit_code == 1
     assert "not an audit archive" in CliRunner().invoke(app, ["audit", "verify-archive", str(tmp_path)]).output
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda a: (a / "manifest.json").write_text("{not json"), "manifest.json is damaged (JSONDecodeError)"),
+        (lambda a: (a / "manifest.json").write_text("{}"), "manifest.json is damaged (no 'public_keys')"),
+        (lambda a: (a / "manifest.json").write_text("[1, 2]"), "manifest.json is damaged (TypeError)"),
+        (lambda a: (a / "events.jsonl").write_bytes((a / "events.jsonl").read_bytes()[:300]), "line 1 is not JSON"),
+        (lambda a: (a / "events.jsonl").open("a").write("not json\n"), "events.jsonl line 6 is not JSON"),
+        (lambda a: (a / "events.jsonl").open("ab").write(b'{"name": "Mu\xf1oz"}\n'), "line 6 is not JSON"),
+        (lambda a: (a / "events.jsonl").open("a").write('{"no": "seq"}\n'), "line 6 is not an audit event"),
+    ],
+)
+def test_a_damaged_archive_is_named_on_one_line_not_a_traceback(
+    aged: GraphStore, keys: AuditKeys, tmp_path: Path, damage: object, message: str
+) -> None:
+    archive(aged, keys, datetime(2026, 1, 1, tzinfo=UTC), tmp_path, 6, NOW)
+    damage(tmp_path)  # type: ignore[operator]
+    with pytest.raises(AuditError, match="keep it as it is for investigation"):
+        verify_archive(tmp_path)
+    result = CliRunner().invoke(app, ["audit", "verify-archive", str(tmp_path)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def test_an_archive_stopped_halfway_over_an_earlier_one_no_longer_looks_like_an_archive(
+    aged: GraphStore, keys: AuditKeys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "archive"
+    archive(aged, keys, datetime(2026, 1, 1, tzinfo=UTC), out, 6, NOW)
+    earlier = (out / "events.jsonl").read_text()
+    monkeypatch.setattr("audit.archive.PAGE", 2)
+    real, pages = aged.read, []
+
+    def second_page_lost(name: str, params: dict[str, object] | None = None, **kw: object) -> list[dict[str, object]]:
+        if name == "audit/events_between":
+            pages.append(params)
+            if len(pages) == 2:
+                return []
+        return real(name, params, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(aged, "read", second_page_lost)
+    with pytest.raises(AuditError, match="missing from the ledger"):
+        archive(aged, keys, datetime(2026, 1, 1, tzinfo=UTC), out, 6, NOW)
+    assert sorted(p.name for p in out.iterdir()) == ["events.jsonl"]  # no manifest, no partial file
+    assert (out / "events.jsonl").read_text() == earlier
+    assert "not an audit archive" in CliRunner().invoke(app, ["audit", "verify-archive", str(out)]).stderr
