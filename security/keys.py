@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-from p2p.settings import Settings
+from p2p.settings import ConfigurationError, Settings
 
 ALGORITHM = "ES384"
 
@@ -65,12 +65,13 @@ def _pem(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def _from_pem(pem: bytes, where: str) -> SigningKey:
+    """A key that cannot be used is a configuration error (exit 2 from the CLI, not a traceback)."""
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError):
-        raise ValueError(f"{where} is not an unencrypted PEM private key") from None
+        raise ConfigurationError(f"{where} is not an unencrypted PEM private key") from None
     if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP384R1):
-        raise ValueError(f"{where} must be an EC P-384 key (ES384)")
+        raise ConfigurationError(f"{where} must be an EC P-384 key (ES384)")
     return SigningKey(key)
 
 

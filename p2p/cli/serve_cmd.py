@@ -14,6 +14,7 @@ from p2p.bootstrap import ensure_neo4j
 from p2p.cli.common import UserError, console, friendly_errors, settings
 from p2p.logs import dict_config
 from p2p.settings import Settings
+from security.keys import load_signing_key
 
 
 @friendly_errors
@@ -25,6 +26,7 @@ def serve(
 ) -> None:
     """Run the API until Ctrl-C (starts the local Neo4j first if the project owns it)."""
     cfg = settings()
+    load_signing_key(cfg)  # fail now, with a clear message, rather than in each API process
     ensure_neo4j(cfg)
     create_driver(cfg).close()  # fail now, with a clear message, if Neo4j is unreachable
     bind_host, bind_port = host or cfg.api_host, port or cfg.api_port

@@ -63,3 +63,13 @@ def test_match_models_lists_a_damaged_model_file_instead_of_failing(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert good.version in result.stdout and "broken" in result.stdout and "cannot be used" in result.stdout
     assert "published.json is damaged" in result.stdout
+
+
+def test_a_signing_key_that_is_not_a_key_is_a_configuration_error() -> None:
+    env = {"P2P_AUTH_SIGNING_KEY": "not a key"}
+    result = CliRunner().invoke(app, ["token", "issue", "--role", "steward", "--name", "ana"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr == "Configuration error: P2P_AUTH_SIGNING_KEY is not an unencrypted PEM private key\n"
+    assert result.stdout == ""
+    served = CliRunner().invoke(app, ["serve", "--workers", "2"], env=env)  # refused before any process starts
+    assert served.exit_code == 2 and "P2P_AUTH_SIGNING_KEY is not an unencrypted PEM private key" in served.stderr

@@ -67,9 +67,9 @@ def test_a_configured_pem_is_used_and_placeholders_are_refused_outside_dev(monke
     with pytest.raises(ConfigurationError, match="P2P_AUTH_SIGNING_KEY is a placeholder"):
         load_settings(auth_signing_key="changeme")
     p256 = _pem(ec.generate_private_key(ec.SECP256R1())).decode()  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="EC P-384"):
+    with pytest.raises(ConfigurationError, match="EC P-384"):
         load_signing_key(load_settings(auth_signing_key=p256))
-    with pytest.raises(ValueError, match="not an unencrypted PEM"):
+    with pytest.raises(ConfigurationError, match="not an unencrypted PEM"):
         load_signing_key(load_settings(auth_signing_key="-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----"))
 
 
