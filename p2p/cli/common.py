@@ -33,6 +33,16 @@ def settings() -> Settings:
     return load_settings()
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def log_level(level: str) -> str:
+    """The technical log level of ``--log-level`` (any case), upper-cased."""
+    if level.upper() not in LOG_LEVELS:
+        raise UserError(f"--log-level must be {', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}, not {level!r}")
+    return level.upper()
+
+
 # What to change when the file system refuses (by errno); anything else names only the error.
 _FILE_HINTS = {
     errno.ENOSPC: "the disk is full; free some space and run the command again",

@@ -15,6 +15,7 @@ import typer
 from exchange.transfers.worker import Worker
 from p2p.bootstrap import ensure_neo4j, graph_store, transfer_runtime
 from p2p.cli.common import console, friendly_errors, settings
+from p2p.cli.common import log_level as checked_level
 from p2p.logs import configure
 
 
@@ -28,7 +29,7 @@ def worker(
 ) -> None:
     """Claim due transfer steps with leases and run them; start as many as you like."""
     cfg = settings()
-    configure(log_level.upper())
+    configure(checked_level(log_level))
     ensure_neo4j(cfg)
     worker_id = name or f"worker-{socket.gethostname()}-{os.getpid()}"
     with graph_store(cfg) as store, transfer_runtime(cfg, store, worker_id) as rt:
