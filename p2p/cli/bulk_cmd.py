@@ -34,20 +34,28 @@ def _requests(path: Path, partner_id: str) -> list[TransferRequest]:
     if not path.is_file():
         raise UserError(f"{path} is not a file")
     requests = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            request = TransferRequest.model_validate(json.loads(line))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "not JSON"
-            raise UserError(f"{path}:{number}: {first}") from None
+            request = TransferRequest.model_validate(json.loads(line))  # bytes: json decodes (and checks) UTF-8
+        except ValueError as exc:  # not UTF-8, not JSON, or not a request (ValidationError)
+            raise UserError(f"{path}:{number}: {_problem(exc)}") from None
         if request.previous_payer != partner_id:
             raise UserError(f"{path}:{number}: previous_payer is {request.previous_payer}, not {partner_id}")
         requests.append(request)
     if not requests:
         raise UserError(f"{path} holds no request")
     return requests
+
+
+def _problem(exc: ValueError) -> str:
+    """What is wrong with a line, naming the field; never the value (a request carries member ids)."""
+    if not isinstance(exc, ValidationError):
+        return "not a JSON object in UTF-8"
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 @app.command("pull")

@@ -81,3 +81,17 @@ def test_an_unknown_log_level_is_refused_before_anything_starts(command: list[st
     assert result.exit_code == 1
     assert result.stderr == "Error: --log-level must be DEBUG, INFO, WARNING or ERROR, not 'LOUD'\n"
     assert result.stdout == ""
+
+
+def test_bulk_pull_names_the_line_and_field_of_a_bad_request_without_its_values(tmp_path: Path) -> None:
+    requests = tmp_path / "requests.jsonl"
+    good = '{"member_key": "M-0123456789abcdef", "previous_payer": "payer-a"}'
+    cases = [
+        (b'{"member_key": "M-1", "previous_payer": "Mu\xf1oz"}\n', "requests.jsonl:1: not a JSON object in UTF-8"),
+        (b"\n" + good.replace("M-0123456789abcdef", "M-1 Lee").encode(), "requests.jsonl:2: member_key: String"),
+    ]
+    for content, message in cases:
+        requests.write_bytes(content)
+        result = CliRunner().invoke(app, ["bulk", "pull", "payer-a", str(requests)])
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+        assert message in result.stderr and "Lee" not in result.stderr
