@@ -89,19 +89,22 @@ def train_model(
 ) -> TrainResult:
     """Train on the records of all files (deduplicated together), choose the thresholds on
     the truth file when given, evaluate, and save the model in the registry."""
+    # The truth is read before anything long runs or is written: a wrong path fails at once.
+    truth_table = _read_truth(truth) if truth is not None else None
+    persons_table = _read_optional(persons)
     prepared = load_inputs(paths, mapping, step)
     records = combined(prepared)
     trained = train([records], "dedupe_only", step=step, charts=charts)
     rule_names = [r.name for r in trained.rules]
     evaluation = predictions = None
     thresholds, source = DEFAULT_THRESHOLDS, "default"
-    if truth is not None:
+    if truth_table is not None:
         step("scoring the training data to choose thresholds")
         predictions = predict([records], trained.splink_model, trained.columns, rule_names, EVALUATION_FLOOR)
         step("evaluating against the truth file")
         evaluation = evaluate(
-            predictions.pairs, records.column("record_id").to_pylist(), _read_truth(truth),
-            _read_optional(persons), precision_target=precision_target,
+            predictions.pairs, records.column("record_id").to_pylist(), truth_table, persons_table,
+            precision_target=precision_target,
         )  # fmt: skip
         thresholds, source = evaluation.thresholds, "labelled"
     model = ModelFile(
@@ -149,10 +152,13 @@ def _read_truth(path: Path) -> pa.Table:
 
 
 def _read_optional(path: Path | None) -> pa.Table | None:
-    return _read_table(path) if path is not None and path.is_file() else None
+    """A file the caller named must exist (a mistyped --persons is not silently left out)."""
+    return _read_table(path) if path is not None else None
 
 
 def _read_table(path: Path) -> pa.Table:
+    if not path.is_file():
+        raise CanonicalDataError(f"{path}: no such file")
     try:
         if path.suffix.lower() == ".parquet":
             return pq.read_table(path)
@@ -241,13 +247,14 @@ def evaluate_model(
     charts: Path | None = None,
 ) -> Evaluation:
     """The model's figures on these files at its own thresholds (and Splink's charts in ``charts``)."""
+    truth_table, persons_table = _read_truth(truth), _read_optional(persons)  # before scoring and charts
     records = combined(load_inputs(paths, mapping, step))
     step("scoring pairs")
     model = retyped(model, "dedupe_only")
     predictions = predict_with(model, [records], EVALUATION_FLOOR, charts=charts)
     step("evaluating against the truth file")
     return evaluate(
-        predictions.pairs, records.column("record_id").to_pylist(), _read_truth(truth), _read_optional(persons),
+        predictions.pairs, records.column("record_id").to_pylist(), truth_table, persons_table,
         thresholds=model.thresholds,
     )  # fmt: skip
 
