@@ -294,6 +294,15 @@ class Settings(BaseSettings):
             raise ValueError("names no host (e.g. neo4j+s://xxxxxxxx.databases.neo4j.io)")
         return value
 
+    @field_validator("fhir_base_url")
+    @classmethod
+    def _public_http_url(cls, value: str) -> str:
+        """It is the system of every member identifier we hand out: a typo would go unnoticed."""
+        scheme, sep, rest = value.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest.split("/", 1)[0] or "?" in value or "#" in value:
+            raise ValueError("must be an http(s) URL with a host and no query, e.g. https://payer.example/fhir")
+        return value
+
     @field_validator("neo4j_database")
     @classmethod
     def _not_the_system_database(cls, value: str) -> str:
@@ -331,6 +340,8 @@ class Settings(BaseSettings):
             problems.append("P2P_AUTH_JWKS_URL_ALLOWLIST may only hold https:// prefixes when P2P_ENV=prod")
         if self.api_ssl_client_cert != "none" and (self.api_ssl_certfile is None or self.api_ssl_ca_certs is None):
             problems.append("P2P_API_SSL_CLIENT_CERT needs P2P_API_SSL_CERTFILE and P2P_API_SSL_CA_CERTS (mutual TLS)")
+        if self.transfer_retry_base_s > self.transfer_retry_cap_s:
+            problems.append("P2P_TRANSFER_RETRY_BASE_S must not exceed P2P_TRANSFER_RETRY_CAP_S (the cap would win)")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -85,3 +85,19 @@ def test_settings_pass_to_a_child_process_unchanged_through_the_environment(tmp_
             patch.setenv(name, value)
         again = load_settings()
     assert again == given
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://payer.example/fhir", "https:///fhir", "https://p.example/fhir?x=1"])
+def test_a_fhir_base_url_that_is_not_a_public_http_url_is_refused(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("P2P_FHIR_BASE_URL", url)
+    with pytest.raises(ConfigurationError, match="P2P_FHIR_BASE_URL: Value error, must be an http"):
+        load_settings()
+    monkeypatch.setenv("P2P_FHIR_BASE_URL", "https://payer.example/fhir")
+    assert load_settings().member_identifier_system == "https://payer.example/fhir/sid/member-key"
+
+
+def test_a_retry_base_above_its_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("P2P_TRANSFER_RETRY_BASE_S", "10")
+    monkeypatch.setenv("P2P_TRANSFER_RETRY_CAP_S", "1")
+    with pytest.raises(ConfigurationError, match="P2P_TRANSFER_RETRY_BASE_S must not exceed P2P_TRANSFER_RETRY_CAP_S"):
+        load_settings()
