@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import NoReturn, ParamSpec, TypeVar
@@ -31,6 +32,13 @@ class UserError(Exception):
 
 def settings() -> Settings:
     return load_settings()
+
+
+def finite(value: float | None) -> float | None:
+    """Option callback: ``nan`` and ``inf`` parse as floats but mean no threshold at all."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

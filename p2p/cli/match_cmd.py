@@ -19,7 +19,7 @@ from matching.linkage.outputs import write_json, write_pairs
 from matching.linkage.registry import ModelFile, ModelRegistry, RegistryError
 from matching.linkage.spark_options import SparkUnavailable
 from p2p.bootstrap import ensure_neo4j, graph_store
-from p2p.cli.common import UserError, console, friendly_errors, settings
+from p2p.cli.common import UserError, console, finite, friendly_errors, settings
 from p2p.cli.match_backend import Backend, spark_options
 from services.incremental import match_incremental
 
@@ -38,7 +38,9 @@ RegistryOption = Annotated[
 InputModelOption = Annotated[
     str | None, typer.Option("--model", help="Model version or file; default: train on the input.")
 ]
-ThresholdOption = Annotated[float | None, typer.Option(help="Keep pairs at or above this match weight.")]
+ThresholdOption = Annotated[
+    float | None, typer.Option(help="Keep pairs at or above this match weight.", callback=finite)
+]
 PairsOut = Annotated[Path, typer.Option("--out", help="Pairs CSV to write.")]
 TruthOption = Annotated[Path, typer.Option("--truth", help="Truth file: record_id, person_id (+ hard-case tags).")]
 
@@ -199,7 +201,8 @@ def predict_cmd(
     out: Annotated[Path, typer.Option("--out", help="Pairs CSV to write.")],
     model: ModelOption = None,
     threshold: Annotated[
-        float | None, typer.Option(help="Keep pairs at or above this match weight (default: review threshold).")
+        float | None,
+        typer.Option(help="Keep pairs at or above this match weight (default: review threshold).", callback=finite),
     ] = None,
     registry: RegistryOption = None,
     mapping: MappingOption = None,

@@ -11,7 +11,7 @@ from rich.table import Table
 from graph.quality import QualityReport, run_quality_checks
 from graph.quality_checks import DEFAULT_MAX_RECORDS, DEFAULT_WEAK_WEIGHT, Check, Thresholds
 from p2p.bootstrap import ensure_neo4j, graph_store
-from p2p.cli.common import console, friendly_errors, settings
+from p2p.cli.common import console, finite, friendly_errors, settings
 
 SHOWN = 50  # findings listed one by one; the rest are only counted
 
@@ -26,7 +26,8 @@ def quality(
         int, typer.Option("--max-records", min=1, help="More records than this in one member is OVERSIZED_CLUSTER.")
     ] = DEFAULT_MAX_RECORDS,
     weak_weight: Annotated[
-        float, typer.Option("--weak-weight", help="A bridge link below this match weight is a BRIDGE_LINK.")
+        float,
+        typer.Option("--weak-weight", help="A bridge link below this match weight is a BRIDGE_LINK.", callback=finite),
     ] = DEFAULT_WEAK_WEIGHT,
 ) -> None:
     """Find suspicious clusters (weak bridges, records holding groups together, oversized members, must-not-link

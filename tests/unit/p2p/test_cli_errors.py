@@ -95,3 +95,18 @@ def test_bulk_pull_names_the_line_and_field_of_a_bad_request_without_its_values(
         result = CliRunner().invoke(app, ["bulk", "pull", "payer-a", str(requests)])
         assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
         assert message in result.stderr and "Lee" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["match", "predict", "x.csv", "--out", "p.csv", "--threshold", "nan"],
+        ["match", "dedupe", "x.csv", "--out", "p.csv", "--threshold", "inf"],
+        ["match", "link", "x.csv", "y.csv", "--out", "p.csv", "--threshold", "-inf"],
+        ["graph", "quality", "--dry-run", "--weak-weight", "nan"],
+    ],
+)
+def test_a_threshold_that_is_not_a_finite_number_is_a_usage_error(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "is not a finite number" in result.stderr and "Traceback" not in result.output
