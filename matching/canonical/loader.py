@@ -108,6 +108,19 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int], list[M
     return header, rows, numbers, malformed
 
 
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _delimiter_hint(columns: list[str], mapping: dict[str, str]) -> str | None:
+    """A one-column header that holds record_id once split on another separator: say so."""
+    if len(columns) != 1:
+        return None
+    for separator, name in SEPARATORS.items():
+        if RECORD_ID in (mapping.get(c.strip(), c.strip()) for c in columns[0].split(separator)):
+            return f"the file is separated by {name}, not commas: save it as comma-separated CSV"
+    return None
+
+
 def _first_line_not_utf8(path: Path) -> int:
     """The text layer decodes in blocks, so where it failed says nothing about the line; a UTF-8
     sequence never spans a line break, so lines can be tried one by one."""
@@ -133,9 +146,8 @@ def _to_canonical(
     if duplicates:
         raise CanonicalDataError(f"{path}: more than one column becomes {', '.join(duplicates)} after mapping")
     if RECORD_ID not in renamed:
-        raise CanonicalDataError(
-            f"{path}: no {RECORD_ID} column (columns: {', '.join(source_columns)}); map one with a mapping file"
-        )
+        fix = _delimiter_hint(source_columns, mapping) or "map one with a mapping file"
+        raise CanonicalDataError(f"{path}: no {RECORD_ID} column (columns: {', '.join(source_columns)}); {fix}")
     if table.num_rows == 0 and not malformed:
         raise CanonicalDataError(f"{path}: the file has no rows")
     arrays, names, ignored = [], [], []

@@ -168,3 +168,10 @@ def test_a_latin1_extract_is_named_with_the_line_and_the_fix(tmp_path: Path) -> 
     path.write_bytes(b"record_id,last_name\n1,Lee\n2,Mu\xf1oz\n")
     with pytest.raises(CanonicalDataError, match="line 3 is not UTF-8 text; save the extract as UTF-8"):
         prepare(path, today=TODAY)
+
+
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")])
+def test_an_extract_separated_by_something_else_than_commas_is_named(tmp_path: Path, separator: str, name: str) -> None:
+    path = write(tmp_path, separator.join(["MBR_ID", "first_name"]) + "\n" + separator.join(["1", "Ann"]) + "\n")
+    with pytest.raises(CanonicalDataError, match=f"separated by {name}, not commas: save it as comma-separated CSV"):
+        prepare(path, mapping_file=write(tmp_path, '{"MBR_ID": "record_id"}', "map.json"), today=TODAY)
