@@ -12,17 +12,17 @@ import pyarrow.parquet as pq
 import typer
 from rich.table import Table
 
+from graph.run_folder import PAIRS_FILE, read_run_meta
 from matching.linkage import model_diff
 from p2p.bootstrap import graph_store
-from p2p.cli.common import UserError, console, friendly_errors, settings
+from p2p.cli.common import console, friendly_errors, settings
 
 RunDir = Annotated[Path, typer.Argument(help="A matching run folder (p2p match run --out).", file_okay=False)]
 
 
 def _pairs(run: Path) -> pa.Table:
-    if not (run / "pairs.parquet").is_file():
-        raise UserError(f"{run} is not a matching run (no pairs.parquet)")
-    return pq.read_table(run / "pairs.parquet")
+    read_run_meta(run)  # a complete run of one piece, with the columns compared below, or a clear refusal
+    return pq.read_table(run / PAIRS_FILE)
 
 
 @friendly_errors

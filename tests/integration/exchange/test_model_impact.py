@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -54,3 +56,19 @@ def test_impact_names_the_unfinished_transfers_a_new_model_would_touch(store: Gr
 def test_impact_refuses_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["match", "impact", str(tmp_path), str(tmp_path)])
     assert result.exit_code == 1 and "not a matching run" in result.output
+
+
+def test_impact_refuses_a_run_whose_pairs_are_damaged_without_a_traceback(make_run: RunMaker) -> None:
+    old = make_run("impact-old-3", [pair("r1", "r2", "review", 8.0)])
+    new = make_run("impact-new-4", [pair("r1", "r2", "confirm", 16.0)])
+    for damage, message in [
+        (b"cut", "pairs.parquet is not a readable Parquet file"),
+        (None, "pairs.parquet lacks the columns left_record_id"),
+    ]:
+        if damage is None:
+            pq.write_table(pa.table({"x": [1]}), new / "pairs.parquet")
+        else:
+            (new / "pairs.parquet").write_bytes(damage)
+        result = CliRunner().invoke(app, ["match", "impact", str(old), str(new)])
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+        assert message in result.stderr
