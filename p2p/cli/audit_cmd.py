@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from audit import service
 from audit.domain.packets import Packet
@@ -57,7 +57,7 @@ def verify(page_size: Annotated[int, typer.Option(min=100, max=50_000, help="Eve
     signed = f"; last good checkpoint seq {checkpoint.seq} ({checkpoint.at})" if checkpoint else "; no checkpoint yet"
     console.print(f"{report.events:,} events, head seq {report.last_seq}, {report.checkpoints} checkpoints{signed}")
     if report.ok:
-        console.print(f"[green]OK[/green]: the chain verifies; head hash {report.last_hash}")
+        console.print(Text.assemble(("OK", "green"), f": the chain verifies; head hash {report.last_hash}"))
         return
     fail(report)
 
@@ -91,8 +91,8 @@ def search(
     table = Table("seq", "occurred_at", "actor", "action", "resource", "outcome", "reason", "members", "intact")
     for e in page.events:
         resource, members = f"{e['resource_type']} {e['resource_id']}", ", ".join(e["member_keys"] or [])
-        intact = "yes" if e["intact"] else "[red]NO[/red]"
-        table.add_row(str(e["seq"]), e["occurred_at"], escape(e["actor"]), e["action"], resource, e["outcome"],
+        intact = Text("yes") if e["intact"] else Text("NO", style="red")
+        table.add_row(str(e["seq"]), e["occurred_at"], e["actor"], e["action"], resource, e["outcome"],
                       e["reason_code"], members, intact)  # fmt: skip
     console.print(table)
     more = f"; next page: --after {page.next_after}" if page.next_after is not None else ""
@@ -142,8 +142,8 @@ def evidence(
     packet = _with_store(lambda store, keys: _packet(store, keys, member, transfer, correlation_id))
     json_path, html_path = write_packet(packet, out)
     events = len(packet.sections[0].rows)
-    proof = "[green]verified[/green]" if packet.verified else "[red]FAILED[/red]"
-    console.print(f"{events} events, chain proof {proof}: {json_path} and {html_path}")
+    proof = ("verified", "green") if packet.verified else ("FAILED", "red")
+    console.print(Text.assemble(f"{events} events, chain proof ", proof, f": {json_path} and {html_path}"))
     if not packet.verified:
         raise typer.Exit(1)
 

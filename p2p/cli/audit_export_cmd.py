@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from audit import clock
 from audit.archive import archive as write_archive
@@ -74,6 +75,8 @@ def verify_archive(
     except AuditError as exc:
         raise UserError(str(exc)) from None
     if report.ok:
-        console.print(f"[green]OK[/green]: {report.events:,} events, {report.checkpoints} checkpoints verify")
+        console.print(
+            Text.assemble(("OK", "green"), f": {report.events:,} events, {report.checkpoints} checkpoints verify")
+        )
         return
     fail(report)

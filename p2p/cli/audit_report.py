@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from audit.domain.chain import VerificationReport
 from p2p.cli.common import console
@@ -13,9 +13,9 @@ def fail(report: VerificationReport) -> None:
     """Name the first bad seq and what is wrong, then the others; exit code 1."""
     first = report.first_problem
     assert first is not None
-    console.print(f"[red]FAILED[/red]: first bad seq {first.seq} ({first.kind}): {escape(first.message)}")
+    console.print(Text.assemble(("FAILED", "red"), f": first bad seq {first.seq} ({first.kind}): {first.message}"))
     for problem in sorted(report.problems, key=lambda p: p.seq)[1:]:
-        console.print(f"  also seq {problem.seq} ({problem.kind}): {escape(problem.message)}")
+        console.print(f"  also seq {problem.seq} ({problem.kind}): {problem.message}")
     if report.more_problems:
         console.print(f"  and {report.more_problems} more")
     raise typer.Exit(1)

@@ -16,8 +16,11 @@ from rich.markup import escape
 from graph.errors import GraphError
 from p2p.settings import ConfigurationError, Settings, load_settings
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+# What commands print on stdout is never read as Rich markup: record ids, column and file names,
+# stewards' reasons and partner names come from files and people, and '[/]' in one of them made
+# the print fail ('[red]' restyled it). Style with rich.text.Text or style= instead.
+console = Console(highlight=False, soft_wrap=True, markup=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)  # its messages are escaped (_fail)
 
 P = ParamSpec("P")
 R = TypeVar("R")

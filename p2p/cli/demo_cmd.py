@@ -23,6 +23,7 @@ from typing import Annotated
 import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from graph import server
 from graph.quality import run_quality_checks
@@ -65,7 +66,7 @@ def demo(
         enrollment = _prepare(pair, members, seed)
         holds = _exchange(pair, enrollment, Abuse(transfers, faults, duplicates, offline, seed), workers, exit_at_end)
     except KeyboardInterrupt:
-        console.print("\n[yellow]Interrupted: stopping.[/yellow]")
+        console.print("\nInterrupted: stopping.", style="yellow")
         raise typer.Exit(130) from None
     except RuntimeError as exc:  # a service did not come up
         raise UserError(str(exc)) from None
@@ -73,7 +74,7 @@ def demo(
         with console.status("Stopping both Neo4j servers…"):
             server.stop(pair.a)
             server.stop(pair.b)
-    console.print(f"[dim]whole run {time.monotonic() - began:.0f} s[/dim]")
+    console.print(f"whole run {time.monotonic() - began:.0f} s", style="dim")
     if not holds:
         raise typer.Exit(1)
 
@@ -124,7 +125,7 @@ def _exchange(pair: PayerPair, enrollment: Enrollment, abuse: Abuse, workers: in
         evidence = write_evidence(pair.b, pair.a, outcome.example_transfer(), root / "evidence")
         next_steps(pair, evidence, write_env_files(pair, root), root / "logs", outcome)
         if not outcome.holds:
-            console.print("[red]a reliability check failed: see the table above[/red]")
+            console.print("a reliability check failed: see the table above", style="red")
         if not exit_at_end:
             _serve_until_interrupted()
         return outcome.holds
@@ -146,7 +147,7 @@ def _follow(pair: PayerPair, total: int, timeout_s: float = 1800) -> None:
 
 
 def _serve_until_interrupted() -> None:
-    console.print("\n[bold]Both payers keep running.[/bold] Press Ctrl-C to stop them.")
+    console.print(Text.assemble("\n", ("Both payers keep running.", "bold"), " Press Ctrl-C to stop them."))
     try:
         while True:
             signal.pause()

@@ -108,7 +108,7 @@ def operator_token(side: Settings) -> str:
 
 def next_steps(pair: PayerPair, evidence: list[Path], env: dict[str, Path], logs: Path, outcome: PairOutcome) -> None:
     a, b = pair.url(pair.a), pair.url(pair.b)
-    console.print("\n[bold]Where to look next[/bold]")
+    console.print("\nWhere to look next", style="bold")
     console.print(f"  SLA dashboards      {b}/dashboard (payer-b)   {a}/dashboard (payer-a)")
     console.print("  operator tokens     paste into the dashboard's form (valid 8 hours):")
     console.print(f"                      payer-b: {operator_token(pair.b)}", soft_wrap=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from splink.internals.exceptions import SplinkException
 
 from matching.canonical.errors import CanonicalDataError
@@ -120,7 +120,7 @@ def train_cmd(
     if persons is None and truth is not None and (truth.parent / "persons.parquet").is_file():
         persons = truth.parent / "persons.parquet"
     result = _run(lambda step: jobs.train_model(files, reg, truth, persons, precision_target, mapping, step, charts))
-    console.print(f"Model [bold]{result.model.version}[/bold] saved to {result.path}")
+    console.print(Text.assemble("Model ", (result.model.version, "bold"), f" saved to {result.path}"))
     t = result.model.thresholds
     console.print(
         f"Thresholds ({result.model.thresholds_source}): auto-confirm at match weight {t.auto_confirm:.2f}, "
@@ -178,7 +178,7 @@ def models_cmd(registry: RegistryOption = None) -> None:
         try:
             m = reg.load(version)
         except RegistryError as exc:  # one damaged file does not hide the others
-            table.add_row(version, "", f"[red]cannot be used[/red]: {escape(str(exc))}", "", "", "")
+            table.add_row(version, "", Text.assemble(("cannot be used", "red"), f": {exc}"), "", "", "")
             continue
         auto = m.evaluation.get("auto_confirmed_links", {})
         table.add_row(
@@ -191,7 +191,7 @@ def models_cmd(registry: RegistryOption = None) -> None:
         )
     console.print(table)
     if unpublished:
-        console.print(escape(unpublished), style="dim")
+        console.print(unpublished, style="dim")
 
 
 @app.command("predict")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from graph.quality import QualityReport, run_quality_checks
@@ -43,16 +42,16 @@ def quality(
 
 def _print(report: QualityReport) -> None:
     for key in report.missing_members:
-        console.print(f"[yellow]No active member {escape(key)} with current records; skipped.[/yellow]")
+        console.print(f"No active member {key} with current records; skipped.", style="yellow")
     if report.findings:
         details = Table("check", "member", "link to dispute", "records", "reason", title="Findings")
         for finding in report.findings[:SHOWN]:
             details.add_row(
                 finding.check.value,
-                escape(finding.member_key),
+                finding.member_key,
                 finding.link_id,
-                escape(", ".join(finding.record_ids)),
-                escape(finding.reason),
+                ", ".join(finding.record_ids),
+                finding.reason,
             )
         console.print(details)
         if len(report.findings) > SHOWN:

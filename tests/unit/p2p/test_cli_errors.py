@@ -110,3 +110,11 @@ def test_a_threshold_that_is_not_a_finite_number_is_a_usage_error(args: list[str
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "is not a finite number" in result.stderr and "Traceback" not in result.output
+
+
+def test_text_from_files_is_printed_as_it_is_never_as_rich_markup(tmp_path: Path) -> None:
+    extract = tmp_path / "[bold]extract.csv"
+    extract.write_text("record_id,[/],[red]MBR\nr1,a,b\n")
+    code, out, err = validate(extract, tmp_path / "out")
+    assert code == 0, err
+    assert "[bold]extract.csv" in out and "Ignored columns (not canonical, not mapped): [/], [red]MBR" in out
