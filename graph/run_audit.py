@@ -16,7 +16,8 @@ LOADER = "service:loader"
 
 
 def finish_run(store: GraphStore, model_version: str, report: LoadReport) -> None:
-    """Mark the run complete and record one ``graph.load_run`` event with its model version and counts."""
+    """Mark the run complete and record one ``graph.load_run`` event with its model version and
+    counts; when two loads of one run race, only the one that completes it records the event."""
     counts = {
         "records": report.records, "links_created": report.links_created, "transitions": report.transitions,
         "kept": report.kept, "members": report.members, "members_changed": report.members_changed,
@@ -28,10 +29,11 @@ def finish_run(store: GraphStore, model_version: str, report: LoadReport) -> Non
     )  # fmt: skip
 
     def work(tx: TxRunner) -> None:
-        tx.run("identity/run_finish", {
+        done = tx.run("identity/run_finish", {
             "run_id": report.run_id, "links_created": report.links_created, "transitions": report.transitions,
             "members": report.members,
         })  # fmt: skip
-        append(tx, draft)
+        if done and done[0]["completed"]:  # a concurrent load of the same run finished first: it has the event
+            append(tx, draft)
 
     store.in_write_transaction(work)
