@@ -41,10 +41,14 @@ def _links(link_ids: list[str], link_history: LinkHistory) -> tuple[Section, Sec
 
 def member_packet(
     store: GraphStore, trusted: dict[str, Ed25519PublicKey], member_key: str, link_history: LinkHistory
-) -> Packet:
+) -> Packet | None:
+    """None when nothing is recorded of this key: no member holds it and no event concerns it (a
+    packet of nothing, 'verified', would read as proof that nothing happened to someone)."""
     scope = store.read("audit/member_evidence_scope", {"member_key": member_key})
     member_keys = scope[0]["member_keys"] if scope else [member_key]
     events = all_events(store, [Criteria(member_key=k) for k in member_keys])
+    if not scope and not events:
+        return None
     sections = [
         Section(
             "events",

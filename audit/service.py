@@ -47,14 +47,17 @@ def public_key_pem(keys: AuditKeys) -> str:
     return keys.public_pem()
 
 
-def member_evidence(store: GraphStore, keys: AuditKeys, member_key: str) -> Packet:
+def member_evidence(store: GraphStore, keys: AuditKeys, member_key: str) -> Packet | None:
+    """The member's packet, or None when no member holds the key and no event concerns it."""
     return member_packet(store, keys.trusted(), member_key, lambda link_id: link_history(store, link_id))
 
 
 def write_member_evidence(
     store: GraphStore, keys: AuditKeys, member_key: str, out_dir: Path
-) -> tuple[Packet, Path, Path]:
+) -> tuple[Packet, Path, Path] | None:
     packet = member_evidence(store, keys, member_key)
+    if packet is None:
+        return None
     json_path, html_path = write_packet(packet, out_dir)
     return packet, json_path, html_path
 

@@ -132,7 +132,7 @@ def measure_members(store: GraphStore, keys: AuditKeys, samples: int = 10) -> No
         started = time.perf_counter()
         packet = member_evidence(store, keys, f"M-{n * 997 % 20_000}")
         timings.append((time.perf_counter() - started) * 1000)
-        assert packet.verified
+        assert packet is not None and packet.verified
     print(f"member evidence packet ({samples} members, about {len(packet.sections[0].rows)} events each, spread over "
           f"the chain): p50 {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms")  # fmt: skip
 

@@ -86,6 +86,10 @@ async def member_evidence(
 ) -> Any:
     keys = audit_keys(request.app.state.settings)
     packet = await run_in_threadpool(service.member_evidence, store, keys, member_key)
+    if packet is None:
+        raise FhirInputError(
+            [Issue("member_key", "no member holds this key and no event concerns it", "not-found")], 404
+        )
     return HTMLResponse(render_html(packet)) if format == "html" else packet.to_json()
 
 

@@ -120,10 +120,13 @@ def _packet(
     store: GraphStore, keys: AuditKeys, member: str | None, transfer: str | None, correlation_id: str | None
 ) -> Packet:
     if member is not None:
-        return service.member_evidence(store, keys, member)
-    packet = service.transfer_evidence(store, keys, transfer_id=transfer, correlation_id=correlation_id)
+        packet = service.member_evidence(store, keys, member)
+    else:
+        packet = service.transfer_evidence(store, keys, transfer_id=transfer, correlation_id=correlation_id)
     if packet is None:
-        subject = f"transfer {transfer}" if transfer else f"correlation id {correlation_id}"
+        subject = (
+            f"member {member}" if member else f"transfer {transfer}" if transfer else f"correlation id {correlation_id}"
+        )
         raise UserError(f"nothing is recorded for {subject}")
     return packet
 

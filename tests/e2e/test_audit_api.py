@@ -60,6 +60,8 @@ def test_operators_verify_the_chain_and_read_the_public_key_and_evidence(
     assert packet["subject_id"] == decided and packet["verified"] is True
     page = http.get(f"/audit/evidence/members/{decided}", params={"format": "html"}, headers=headers)
     assert page.status_code == 200 and "<html" in page.text.lower()
+    unknown = http.get("/audit/evidence/members/M-nobody", headers=headers)  # not an empty 'verified' packet
+    assert unknown.status_code == 404 and unknown.json()["issue"][0]["code"] == "not-found"
 
 
 def test_only_operators_may_read_the_ledger_and_a_search_needs_a_criterion(

@@ -139,6 +139,15 @@ def test_a_member_evidence_packet_lists_events_links_and_a_verified_proof(
     assert "Chain proof" in html_path.read_text()
 
 
+def test_no_packet_is_made_for_a_key_no_member_holds_and_no_event_concerns(
+    member_history: str, store: GraphStore, keys: AuditKeys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert write_member_evidence(store, keys, "M-nobody", tmp_path / "out") is None
+    assert not (tmp_path / "out").exists()
+    code, out = cli(monkeypatch, tmp_path, "evidence", "--member", "M-nobody", "--out", str(tmp_path / "cli"))
+    assert code == 1 and "nothing is recorded for member M-nobody" in out and not (tmp_path / "cli").exists()
+
+
 def test_a_packet_whose_events_were_altered_fails_its_proof(
     member_history: str, store: GraphStore, keys: AuditKeys, tamper: Tamper, tmp_path: Path
 ) -> None:
