@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from graph.domain.links import IllegalTransition, LinkState
 from graph.stewardship import ActionResult, StewardError, decide_link, link_history, merge, routing_decision, split
@@ -42,10 +42,17 @@ def _report(result: ActionResult) -> None:
 
 @app.command()
 @friendly_errors
-def queue(limit: Annotated[int, typer.Option(min=1, max=1000)] = 25) -> None:
+def queue(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 25,
+    as_json: Annotated[bool, typer.Option("--json", help="Rows as JSON (for scripts).")] = False,
+) -> None:
     """Candidate and disputed links, most impactful first (member size, transfers waiting)."""
     rows = _with_store(lambda store: store.read("steward/review_queue", {"limit": limit}))
-    table = Table("link", "state", "weight", "records", "members", "impact", "reason")
+    if as_json:
+        console.print_json(json.dumps(rows, default=str))
+        return
+    link = Column("link", no_wrap=True, min_width=24)  # an id to copy into confirm/retire: never cut
+    table = Table(link, "state", "weight", "records", "members", "impact", "reason")
     for r in rows:
         weight = "" if r.get("match_weight") is None else f"{r['match_weight']:.1f}"
         table.add_row(
