@@ -43,10 +43,27 @@ def check_url(url: str, name: str) -> str:
     return url.rstrip("/")
 
 
+def check_client_id(client_id: str) -> str:
+    """The client id a partner gave us goes into every assertion we sign (``iss``, ``sub``): a pasted
+    id with a space or line break in it would be refused at each token request, far from here."""
+    if not 0 < len(client_id) <= 255 or not all(33 <= ord(c) <= 126 for c in client_id):
+        raise ValueError("the client id must be 1-255 visible ASCII characters, without spaces")
+    return client_id
+
+
+def check_scope(scope: str) -> str:
+    """Space-separated SMART scopes (``system/Patient.read``), at least one."""
+    words = scope.split(" ")
+    if not all(words) or not all(all(33 <= ord(c) <= 126 and c != "\\" and c != '"' for c in w) for w in words):
+        raise ValueError("the scope must be SMART scopes separated by single spaces (system/Patient.read ...)")
+    return scope
+
+
 def set_endpoint(store: GraphStore, partner_id: str, *, fhir_base_url: str, token_url: str, client_id: str,
                  scope: str = DEFAULT_SCOPE) -> None:  # fmt: skip
     endpoint = {"partner_id": partner_id, "fhir_base_url": check_url(fhir_base_url, "the FHIR base URL"),
-                "token_url": check_url(token_url, "the token URL"), "client_id": client_id, "scope": scope}  # fmt: skip
+                "token_url": check_url(token_url, "the token URL"), "client_id": check_client_id(client_id),
+                "scope": check_scope(scope)}  # fmt: skip
     if not store.write("transfers/set_partner_endpoint", {"endpoint": endpoint}):
         raise PartnerUnavailable("unknown_partner", f"no registered partner {partner_id!r}")
 
