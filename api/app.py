@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import correlation, errors, faults, idempotency, sla
+from api import correlation, errors, faults, fhir_format, idempotency, sla
 from api.background import every
 from api.routers import acknowledgments, audit, auth, bulk, decisions, everything, fhir, groups, steward, transfers
 from api.security import install_security
@@ -81,6 +81,7 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
     app.state.settings = settings
     errors.install(app)
     install_security(app, settings)
+    fhir_format.install(app)  # a 406 before the idempotency layer claims a key for it
     correlation.install(app)
     idempotency.install(app)  # always innermost, whatever the order of installation
     sla.install(app)  # request metrics around every layer but the fault injector

@@ -157,6 +157,19 @@ def test_a_trailing_slash_is_a_404_operation_outcome_not_a_redirect(
     assert "location" not in answer.headers
 
 
+@pytest.mark.parametrize(
+    ("params", "headers"),
+    [({"_format": "xml"}, {}), ({}, {"Accept": "application/fhir+xml"}), ({"_format": "ttl"}, {"Accept": "*/*"})],
+)
+def test_asking_for_xml_or_turtle_is_a_406_and_json_or_anything_is_answered(
+    http: httpx.Client, params: dict[str, str], headers: dict[str, str]
+) -> None:
+    assert_outcome(http.get("/fhir/metadata", params=params, headers=headers), 406, "not-supported")
+    hapi_style = {"Accept": "application/fhir+xml;q=1.0, application/fhir+json;q=1.0"}
+    assert http.get("/fhir/metadata", headers=hapi_style).json()["resourceType"] == "CapabilityStatement"
+    assert http.get("/fhir/metadata", params={"_format": "json"}).status_code == 200
+
+
 def test_an_unexpected_error_is_a_500_operation_outcome_that_names_no_cause(settings: Settings) -> None:
     """Whatever bug is left answers as every error does (a FHIR OperationOutcome), not in plain text."""
     app = create_app(settings)
