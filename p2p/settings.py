@@ -164,6 +164,10 @@ class Settings(BaseSettings):
         67_108_864, ge=1024, description="Largest `$bulk-member-match` body accepted (413 beyond): 10,000 members "
         "are at most about 26 MB as compact JSON, 60 MB indented.",
     )  # fmt: skip
+    bulk_pull_lease_s: float = Field(
+        60.0, ge=3, description="How long a `p2p bulk pull` holds its pull without renewing it (it renews every "
+        "third of it while it runs); after a crash, another run may take the pull over once it has passed.",
+    )  # fmt: skip
     api_rate_per_s: float = Field(20.0, gt=0, description="Requests per second each caller may sustain (token bucket).")
     api_rate_burst: int = Field(100, ge=1, description="Requests each caller may send at once (bucket size).")
     api_max_page_size: int = Field(500, ge=1, description="Cap on any page size a client asks for.")

@@ -5,6 +5,7 @@ member's data ingested once with its provenance."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import httpx
 
 from exchange.bulk.pull import Partner, PullReport
 from exchange.bulk.pull_job import PullRun, run_pull
+from exchange.bulk.pull_state import default_holder
 from exchange.member_match.outbound import Card, Grant, member_match_parameters
 from graph.store import GraphStore
 
@@ -45,7 +47,9 @@ def our_member_bundle(store: GraphStore, payer_id: str, member_key: str, previou
 
 def pull(store: GraphStore, data_dir: Path, http: httpx.Client, partner: Partner, bundles: list[dict[str, Any]],
          transfer_id: str, correlation_id: str, export_query: dict[str, str] | None = None,
-         deadline_s: float = 600) -> PullReport:  # fmt: skip
-    """The pull ``transfer_id`` run, or resumed where it stopped (``pull_job``)."""
+         deadline_s: float = 600, lease_s: float = 60, holder: str | None = None) -> PullReport:  # fmt: skip
+    """The pull ``transfer_id`` run, or resumed where it stopped (``pull_job``); ``PullBusy`` while
+    another process (``holder``: this one's name in the lease) runs it."""
     return run_pull(PullRun(store, data_dir, http, partner, transfer_id, correlation_id, bundles,
-                            export_query or {}, deadline_s))  # fmt: skip
+                            export_query or {}, deadline_s, holder=holder or default_holder(),
+                            lease_length=timedelta(seconds=lease_s)))  # fmt: skip

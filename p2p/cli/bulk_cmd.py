@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,11 +17,13 @@ from rich.table import Table
 
 from exchange.bulk.pull import Partner, PullError
 from exchange.bulk.pull_flow import our_member_bundle, pull
+from exchange.bulk.pull_lease import PullBusy
 from exchange.member_match.outbound import Card, Grant
 from exchange.transfers.contract import TransferRequest
 from exchange.transfers.partners import PartnerUnavailable, endpoint
 from p2p.bootstrap import graph_store
 from p2p.cli.common import UserError, console, friendly_errors, settings
+from p2p.logs import configure
 from security.client import PartnerTokenError, SmartClient
 from security.http import outbound_client
 from security.keys import load_signing_key
@@ -58,6 +61,18 @@ def _problem(exc: ValueError) -> str:
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
+def _busy(exc: PullBusy) -> UserError:
+    """What an operator reads when the pull is running elsewhere (or its holder died recently)."""
+    try:
+        until = datetime.fromisoformat(exc.until).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        until = exc.until
+    return UserError(f"pull {exc.pull_id} is being run by {exc.holder} until {until} (the lease is renewed while "
+                     f"it runs); wait for that run to finish (`p2p bulk status {exc.pull_id}` shows where it is), "
+                     f"or, if that process is gone, run this command again after {until} to take the pull over "
+                     "where it stopped")  # fmt: skip
+
+
 @app.command("pull")
 @friendly_errors
 def pull_command(
@@ -67,9 +82,11 @@ def pull_command(
         str | None,
         typer.Option(help="Id of the pull, recorded as the data's provenance; an unfinished pull's id resumes it."),
     ] = None,
+    log_level: Annotated[str, typer.Option(help="Technical log level (JSON lines on stderr).")] = "WARNING",
 ) -> None:
     """Match our new members at the previous payer in bulk, export and ingest their histories."""
     cfg = settings()
+    configure(log_level.upper())
     requests = _requests(requests_file, partner_id)
     transfer = transfer_id or f"B-{uuid.uuid4().hex[:20]}"
     with graph_store(cfg) as store, outbound_client(cfg) as http:
@@ -99,10 +116,26 @@ def pull_command(
         try:
             with console.status(f"Pulling {len(bundles)} members from {partner_id}…"):
                 report = pull(store, cfg.data_dir, http, Partner(partner_id, e.fhir_base_url, smart.token), bundles,
-                              transfer, f"bulk-{transfer}")  # fmt: skip
+                              transfer, f"bulk-{transfer}", lease_s=cfg.bulk_pull_lease_s)  # fmt: skip
+        except PullBusy as exc:
+            raise _busy(exc) from None
         except (PullError, PartnerTokenError, httpx.HTTPError) as exc:
             raise UserError(f"bulk pull from {partner_id} failed: {exc}") from None
     table = Table("measure", "value", title=f"Bulk pull {transfer} from {partner_id}", title_justify="left")
     for name in ("matched", "not_matched", "refused_members", "files", "resources", "ingested_files", "unattributed"):
         table.add_row(name.replace("_", " "), str(getattr(report, name)))
+    console.print(table)
+
+
+@app.command("status")
+@friendly_errors
+def status_command(pull_id: Annotated[str, typer.Argument(help="The pull's id (its --transfer-id).")]) -> None:
+    """Where a pull is: its stage, who runs it and until when, restarted steps, files and members done."""
+    with graph_store(settings()) as store:
+        rows = store.read("bulk/pull", {"pull_id": pull_id})
+    if not rows:
+        raise UserError(f"no bulk pull {pull_id}")
+    table = Table("field", "value", title=f"Bulk pull {pull_id}", title_justify="left")
+    for name, value in rows[0]["pull"].items():
+        table.add_row(name.replace("_", " "), "" if value is None else str(value))
     console.print(table)

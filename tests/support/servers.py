@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app import create_app
 from exchange.member_match.service import MatchContext
@@ -35,7 +35,30 @@ def serving(app: ASGIApp, port: int | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def running_api(settings: Settings, port: int | None = None, member_match: MatchContext | None = None) -> Iterator[str]:
-    """Serve ``create_app(settings, member_match)`` until the block ends; yields its base URL."""
-    with serving(create_app(settings, member_match), port) as url:
+def running_api(settings: Settings, port: int | None = None, member_match: MatchContext | None = None,
+                wrap: Callable[[ASGIApp], ASGIApp] | None = None) -> Iterator[str]:  # fmt: skip
+    """Serve ``create_app(settings, member_match)`` (inside ``wrap`` if given) until the block ends;
+    yields its base URL."""
+    app = create_app(settings, member_match)
+    with serving(wrap(app) if wrap else app, port) as url:
         yield url
+
+
+class RequestLog:
+    """What an API was asked: each HTTP request's method, path and Idempotency-Key, in order
+    (``running_api(..., wrap=log.wrap)``)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, str | None]] = []
+
+    def wrap(self, app: ASGIApp) -> ASGIApp:
+        async def logged(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http":
+                key = dict(scope["headers"]).get(b"idempotency-key")
+                self.requests.append((scope["method"], scope["path"], key.decode() if key else None))
+            await app(scope, receive, send)
+
+        return logged
+
+    def of(self, method: str, contains: str) -> list[tuple[str, str, str | None]]:
+        return [r for r in self.requests if r[0] == method and contains in r[1]]

@@ -35,7 +35,7 @@ from security import partners
 from security.domain.lifecycle import PartnerStatus
 from security.keys import load_signing_key
 from tests.support.partners import NPI, TEST_APPROVAL, register_partner, token_for
-from tests.support.servers import running_api
+from tests.support.servers import RequestLog, running_api
 
 A_NPI, B_NPI = f"{NPI}|1000000011", f"{NPI}|1000000022"
 B_SCOPES_AT_A = ("system/Patient.member-match", "system/Patient.read", "system/Group.bulk-member-match",
@@ -186,12 +186,14 @@ def drain(rt: Runtime, rounds: int = 200, *, concurrency: int = 4) -> Worker:
 @contextmanager
 def two_payers(
     settings_a: Settings, settings_b: Settings, store_a: GraphStore, store_b: GraphStore,
-    model: jobs.TrainResult, a_overrides: dict[str, Any] | None = None,
+    model: jobs.TrainResult, a_overrides: dict[str, Any] | None = None, a_log: RequestLog | None = None,
 ) -> Iterator[TwoPayers]:  # fmt: skip
-    """Both APIs running and introduced to each other (graphs must be loaded by the caller)."""
+    """Both APIs running and introduced to each other (graphs must be loaded by the caller); ``a_log``
+    records every request payer A receives."""
     cfg_a = settings_a.model_copy(update=a_overrides or {})
     with ExitStack() as stack:
-        url_a = stack.enter_context(running_api(cfg_a, member_match=match_context(cfg_a, store_a, model.model)))
+        url_a = stack.enter_context(running_api(cfg_a, member_match=match_context(cfg_a, store_a, model.model),
+                                                wrap=a_log.wrap if a_log else None))  # fmt: skip
         url_b = stack.enter_context(running_api(settings_b, member_match=None))
         b_key = load_signing_key(settings_b)
         at_a = partners.register(
