@@ -23,17 +23,27 @@ import httpx
 
 from exchange.bulk.groups import MATCH_PARAMETERS_EXT
 from exchange.bulk.manifest import SHA256_EXTENSION
+from exchange.domain.bulk_pull import forgotten
 
 FHIR = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json", "Prefer": "respond-async"}
 MEMBER_REFERENCES = ("subject", "patient", "beneficiary")
 
 
 class PullError(RuntimeError):
-    """The previous payer's answer cannot be used (``reason``: a code); nothing was recorded."""
+    """The previous payer's answer cannot be used (``reason``: a code; ``status``: its HTTP status when
+    it answered); nothing was recorded."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.reason = reason
+        self.status = status
+
+
+class JobForgotten(PullError):
+    """The previous payer no longer has the job (404 or 410 for its status URL or one of its files)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__("job_forgotten", message, status)
 
 
 @dataclass(frozen=True)
@@ -66,19 +76,22 @@ def kick_off(http: httpx.Client, partner: Partner, path: str, key: str | None = 
     response = http.post(f"{partner.fhir_base_url}{path}", headers=headers, **kwargs)
     location = response.headers.get("Content-Location")
     if response.status_code != 202 or not location:
-        raise PullError("kick_off_refused", f"{path}: HTTP {response.status_code}")
+        raise PullError("kick_off_refused", f"{path}: HTTP {response.status_code}", response.status_code)
     return str(location)
 
 
 def wait(http: httpx.Client, partner: Partner, status_url: str, deadline_s: float,
          sleep: Callable[[float], None] = time.sleep) -> httpx.Response:  # fmt: skip
-    """Poll until the job is done, waiting what ``Retry-After`` asks (at most 10 s a time)."""
+    """Poll until the job is done, waiting what ``Retry-After`` asks (at most 10 s a time); a 404 or
+    410 is ``JobForgotten``, any other answer but 200 and 202 fails the job."""
     deadline = time.monotonic() + deadline_s
     while True:
         response = http.get(status_url, headers=partner.headers())
         if response.status_code != 202:
+            if forgotten(response.status_code):
+                raise JobForgotten(f"{status_url}: HTTP {response.status_code}", response.status_code)
             if response.status_code != 200:
-                raise PullError("job_failed", f"{status_url}: HTTP {response.status_code}")
+                raise PullError("job_failed", f"{status_url}: HTTP {response.status_code}", response.status_code)
             return response
         if time.monotonic() > deadline:
             raise PullError("job_too_slow", f"{status_url} still running after {deadline_s:.0f} s")
@@ -88,8 +101,11 @@ def wait(http: httpx.Client, partner: Partner, status_url: str, deadline_s: floa
 def fetch_verified(http: httpx.Client, partner: Partner, entry: dict[str, Any]) -> bytes:
     """A manifest file's bytes, only when their sha256 is the one the file is named and listed by."""
     response = http.get(entry["url"], headers=partner.headers())
+    if forgotten(response.status_code):
+        raise JobForgotten(f"HTTP {response.status_code} for a file of the manifest", response.status_code)
     if response.status_code != 200:
-        raise PullError("file_unavailable", f"HTTP {response.status_code} for a file of the manifest")
+        raise PullError("file_unavailable", f"HTTP {response.status_code} for a file of the manifest",
+                        response.status_code)  # fmt: skip
     digest = hashlib.sha256(response.content).hexdigest()
     listed = (entry.get("extension") or {}).get(SHA256_EXTENSION)
     if not entry["url"].endswith(f"/{digest}.ndjson") or listed not in (None, digest):

@@ -1,12 +1,15 @@
 """The audit events of a bulk pull's own life (each member's ingestion has its ``member_data.ingest``):
 who claimed the pull and how (started, resumed, taken over from a holder whose lease expired), a
-claim refused because another process holds the pull. Each is appended in the transaction that makes the change."""
+claim refused because another process holds the pull, and a step kicked off again because the
+previous payer forgot its job. Each is appended in the transaction that makes the change."""
 
 from __future__ import annotations
 
 from audit.domain.events import EventDraft, Outcome
+from exchange.domain.bulk_pull import Restart
 
 ACTION_CLAIM = "bulk_pull.claim"
+ACTION_RESTART = "bulk_pull.restart"
 
 
 def _event(pull_id: str, partner_id: str, holder: str, correlation_id: str, action: str, outcome: Outcome,
@@ -32,3 +35,12 @@ def refused(pull_id: str, partner_id: str, holder: str, correlation_id: str, sta
     """Another process holds an unexpired lease on the pull: this run did nothing."""
     return _event(pull_id, partner_id, holder, correlation_id, ACTION_CLAIM, Outcome.REFUSED, "PULL_IN_PROGRESS",
                   {"step": stage.upper()})  # fmt: skip
+
+
+def restarted(pull_id: str, partner_id: str, holder: str, correlation_id: str, restart: Restart,
+              status: int) -> EventDraft:  # fmt: skip
+    """The previous payer answered ``status`` (404, 410) for a job, its files or its Group: the step is
+    kicked off again under the key of its new generation."""
+    details: dict[str, int | bool | str] = {"step": restart.step.value.upper(), "status_code": status,
+                                            "attempt": restart.generation + 1}  # fmt: skip
+    return _event(pull_id, partner_id, holder, correlation_id, ACTION_RESTART, Outcome.SUCCESS, restart.reason, details)

@@ -7,8 +7,10 @@ each of theirs → ``matched`` → kick off the export → ``exporting`` (its st
 next) → ``ingesting`` (each member's data with a ``(:BulkPullMember)`` in one transaction, fenced by the
 lease, so each member is ingested once) → ``completed``.
 
-Both kick-offs carry an ``Idempotency-Key`` derived from the pull id, so a kick-off whose answer was
-lost names the same job when it is sent again."""
+When the previous payer answers 404 or 410 for the match's status URL, the export's status URL or
+files, or the matched Group, that step is kicked off again once under a new key
+(``exchange.domain.bulk_pull``), with a ``bulk_pull.restart`` audit event; nothing has been ingested
+before the ``ingesting`` stage, which calls no partner."""
 
 from __future__ import annotations
 
@@ -17,22 +19,51 @@ from collections.abc import Callable
 from typing import Any
 
 from exchange.bulk import pull as calls
+from exchange.bulk import pull_audit
 from exchange.bulk.files import write_named
-from exchange.bulk.pull import PullError, PullReport
+from exchange.bulk.pull import JobForgotten, PullError, PullReport
 from exchange.bulk.pull_lease import LeaseLost
 from exchange.bulk.pull_state import Advance, PullRun, Stage, State, save
+from exchange.domain.bulk_pull import Step, forgotten, kick_off_key, restart
 from exchange.member_data.ingest import ingest_in, write_received
 from graph.store import TxRunner
+
+CLEARED_BY: dict[Step, State] = {  # what a step kicked off again makes obsolete
+    Step.MATCH: {"match_url": None, "group_id": None, "members_json": None, "export_url": None,
+                 "manifest_json": None, "downloaded": []},
+    Step.EXPORT: {"export_url": None, "manifest_json": None, "downloaded": []},
+}  # fmt: skip
+
+
+def _generation(state: State, step: Step) -> int:
+    return int(state.get(f"{step.value}_restarts") or 0)
+
+
+def _restarted(run: PullRun, state: State, step: Step, what: str, error: PullError) -> Advance:
+    """``step`` kicked off again after the previous payer forgot ``what``, or the pull fails."""
+    again = restart(step, _generation(state, step), what)
+    status = error.status or 404
+    if again is None:
+        raise PullError("job_forgotten", f"the previous payer forgot the {step.value} {what} again after it was "
+                        f"asked anew (HTTP {status}); start a new pull with a new --transfer-id", status)  # fmt: skip
+    event = pull_audit.restarted(run.pull_id, run.partner.partner_id, run.holder, run.correlation_id, again, status)
+    stage = Stage.NEW if step is Step.MATCH else Stage.MATCHED
+    changes = {**CLEARED_BY[step], "stage": stage, again.key_name: again.generation}
+    return Advance(changes, event, tuple(state.get("downloaded") or ()))
 
 
 def _kick_off_match(run: PullRun, state: State) -> Advance:
     body = {"resourceType": "Parameters", "parameter": run.bundles}
-    url = calls.kick_off(run.http, run.partner, "/Group/$bulk-member-match", key=f"{run.pull_id}-match", json=body)
+    key = kick_off_key(run.pull_id, Step.MATCH, _generation(state, Step.MATCH))
+    url = calls.kick_off(run.http, run.partner, "/Group/$bulk-member-match", key=key, json=body)
     return Advance({"stage": Stage.MATCHING, "match_url": url})
 
 
 def _collect_match(run: PullRun, state: State) -> Advance:
-    result = calls.wait(run.http, run.partner, state["match_url"], run.deadline_s).json()
+    try:
+        result = calls.wait(run.http, run.partner, state["match_url"], run.deadline_s).json()
+    except JobForgotten as exc:
+        return _restarted(run, state, Step.MATCH, "job", exc)
     groups = {p.get("name"): p.get("resource") or {} for p in result.get("parameter", [])}
     matched = groups.get("MatchedMembers")
     if not matched:
@@ -46,13 +77,22 @@ def _collect_match(run: PullRun, state: State) -> Advance:
 
 def _kick_off_export(run: PullRun, state: State) -> Advance:
     params = {"exportType": "hl7.fhir.us.davinci-pdex#payertopayer", **run.export_query}
-    url = calls.kick_off(run.http, run.partner, f"/Group/{state['group_id']}/$davinci-data-export",
-                         key=f"{run.pull_id}-export", params=params)  # fmt: skip
+    key = kick_off_key(run.pull_id, Step.EXPORT, _generation(state, Step.EXPORT))
+    try:
+        url = calls.kick_off(run.http, run.partner, f"/Group/{state['group_id']}/$davinci-data-export", key=key,
+                       params=params)  # fmt: skip
+    except PullError as exc:
+        if exc.status is None or not forgotten(exc.status):
+            raise
+        return _restarted(run, state, Step.MATCH, "group", exc)  # the matched Group is gone: match again
     return Advance({"stage": Stage.EXPORTING, "export_url": url})
 
 
 def _collect_manifest(run: PullRun, state: State) -> Advance:
-    manifest = calls.wait(run.http, run.partner, state["export_url"], run.deadline_s).json()
+    try:
+        manifest = calls.wait(run.http, run.partner, state["export_url"], run.deadline_s).json()
+    except JobForgotten as exc:
+        return _restarted(run, state, Step.EXPORT, "job", exc)
     counts = {**json.loads(state["counts_json"]), "files": len(manifest.get("output", [])),
               "refused_members": sum(int(e.get("count", 0)) for e in manifest.get("error", []))}  # fmt: skip
     return Advance({"stage": Stage.DOWNLOADING, "manifest_json": json.dumps(manifest),
@@ -66,7 +106,11 @@ def _download(run: PullRun, state: State) -> Advance:
         name = entry["url"].rsplit("/", 1)[-1]
         if name in downloaded and (run.folder / name).is_file():
             continue
-        write_named(run.folder, name, calls.fetch_verified(run.http, run.partner, entry))
+        try:
+            content = calls.fetch_verified(run.http, run.partner, entry)
+        except JobForgotten as exc:
+            return _restarted(run, {**state, "downloaded": downloaded}, Step.EXPORT, "files", exc)
+        write_named(run.folder, name, content)
         downloaded.append(name)
         save(run, {"downloaded": downloaded})
         run.stopped_after("file")

@@ -1,7 +1,8 @@
 """The new payer's side of a bulk pull, without a partner: the matched Group mapped back to our
 members, each resource attributed to its member, files refused when their bytes do not have
-the hash they are named by, polling that honours Retry-After, and exported resources named by
-the member key the match returned."""
+the hash they are named by, polling that honours Retry-After, exported resources named by
+the member key the match returned, a job the previous payer forgot (404, 410) told apart from a
+failed one, and the keys a forgotten step is kicked off again under."""
 
 from __future__ import annotations
 
@@ -14,7 +15,19 @@ import pytest
 from exchange.bulk.assemble import as_member
 from exchange.bulk.groups import MATCH_PARAMETERS_EXT
 from exchange.bulk.manifest import SHA256_EXTENSION
-from exchange.bulk.pull import Partner, PullError, PullReport, by_member, fetch_verified, member_map, owner_of, wait
+from exchange.bulk.pull import (
+    JobForgotten,
+    Partner,
+    PullError,
+    PullReport,
+    by_member,
+    fetch_verified,
+    kick_off,
+    member_map,
+    owner_of,
+    wait,
+)
+from exchange.domain.bulk_pull import Restart, Step, forgotten, kick_off_key, restart
 
 PARTNER = Partner("payer-a", "https://a.example/fhir", lambda: "token")
 
@@ -79,3 +92,35 @@ def test_exported_resources_name_the_member_by_its_key_never_by_our_record_id() 
     patient = '{"resourceType":"Patient","id":"R-1","link":[{"other":{"reference":"Patient/R-10"}}]}'
     assert as_member("Patient", patient, "R-1", "M-7") == (
         '{"resourceType":"Patient","id":"M-7","link":[{"other":{"reference":"Patient/R-10"}}]}')  # fmt: skip
+
+
+def answering(status: int) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(status)))
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_job_or_file_the_previous_payer_no_longer_has_is_told_apart_from_a_failed_one(status: int) -> None:
+    with answering(status) as http, pytest.raises(JobForgotten) as polled:
+        wait(http, PARTNER, "https://a.example/fhir/bulk-status/j", 60)
+    entry = {"url": "https://a.example/fhir/bulk-files/j/x.ndjson"}
+    with answering(status) as http, pytest.raises(JobForgotten) as fetched:
+        fetch_verified(http, PARTNER, entry)
+    assert (polled.value.reason, polled.value.status) == (fetched.value.reason, fetched.value.status) == (
+        "job_forgotten", status)  # fmt: skip
+    for other, reason in ((500, "job_failed"), (403, "job_failed")):
+        with answering(other) as http, pytest.raises(PullError) as failed:
+            wait(http, PARTNER, "https://a.example/fhir/bulk-status/j", 60)
+        assert not isinstance(failed.value, JobForgotten) and failed.value.reason == reason
+    with answering(404) as http, pytest.raises(PullError) as refused:
+        kick_off(http, PARTNER, "/Group/g/$davinci-data-export", key="k")
+    assert (refused.value.reason, refused.value.status) == ("kick_off_refused", 404)
+
+
+def test_a_forgotten_step_is_kicked_off_again_once_under_a_new_key_of_the_same_derivation() -> None:
+    assert [kick_off_key("P-1", Step.MATCH, g) for g in (0, 1)] == ["P-1-match", "P-1-match.r1"]
+    assert kick_off_key("P-1", Step.EXPORT, 1) == "P-1-export.r1"
+    assert [forgotten(s) for s in (404, 410, 403, 500, 503)] == [True, True, False, False, False]
+    again = restart(Step.EXPORT, 0, "files")
+    assert again == Restart(Step.EXPORT, 1, "EXPORT_FILES_FORGOTTEN") and again.key_name == "export_restarts"
+    assert restart(Step.MATCH, 0, "group") == Restart(Step.MATCH, 1, "MATCH_GROUP_FORGOTTEN")
+    assert restart(Step.MATCH, 1, "job") is None  # forgotten again after the re-kick-off: the pull fails
