@@ -16,6 +16,7 @@ from audit.domain.context import body_sha256
 from exchange.fhir.capability import capability_statement
 from exchange.fhir.errors import FhirInputError, Issue
 from exchange.fhir.json_input import parse_json
+from exchange.fhir.operations import SERVED
 from exchange.fhir.patient import patient, searchset
 from exchange.member_match import queries
 from exchange.member_match.request import parse
@@ -45,6 +46,15 @@ def metadata(request: Request) -> JSONResponse:
     settings = request.app.state.settings
     today = datetime.now(UTC).date().isoformat()
     return fhir(capability_statement(settings.fhir_base_url, request.app.version, today, settings.hrex_version))
+
+
+@router.get("/OperationDefinition/{definition_id}", summary="An operation as this server supports it")
+def operation_definition(request: Request, definition_id: str) -> JSONResponse:
+    operation = SERVED.get(definition_id)
+    if operation is None:
+        issue = Issue("OperationDefinition", f"no OperationDefinition/{definition_id} here", "not-found")
+        raise FhirInputError([issue], status=404)
+    return fhir(operation.resource_json(request.app.state.settings.fhir_base_url))
 
 
 @router.post(

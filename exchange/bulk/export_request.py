@@ -5,8 +5,9 @@ Pure: no I/O, no clock.
 Supported: ``exportType`` (required, ``hl7.fhir.us.davinci-pdex#payertopayer``), ``_since``
 and ``_until`` (dates or instants; ``_since`` clamped to five years back), ``_type`` (our
 releasable types), ``_typeFilter`` (search queries per type, ``exchange.domain.type_filter``),
-``patient`` (members of the Group), ``_outputFormat`` (NDJSON only). ``_elements`` is refused
-with a 400 naming it; so is any other name."""
+``patient`` (members of the Group), ``_outputFormat`` (NDJSON only): the parameters of our
+``OperationDefinition`` (``exchange.fhir.operations.DATA_EXPORT``). ``_elements`` is refused with a
+400 naming it; so is any other name."""
 
 from __future__ import annotations
 
@@ -19,15 +20,15 @@ from typing import Any
 
 from exchange.domain.release_rules import ReleaseInputError, clamped_since, requested_types
 from exchange.domain.type_filter import parse_type_filters
+from exchange.fhir.operations import DATA_EXPORT, NDJSON_FORMATS, PAYER_TO_PAYER
 
-PAYER_TO_PAYER = "hl7.fhir.us.davinci-pdex#payertopayer"
-NDJSON_FORMATS = ("application/fhir+ndjson", "application/ndjson", "ndjson")
+__all__ = ["KNOWN", "NDJSON_FORMATS", "PAYER_TO_PAYER", "ExportRequest", "parse_export"]
 UNSUPPORTED = {
     "_elements": "_elements is not supported: resources are exported whole",
     "includeAssociatedData": "includeAssociatedData is not supported",
 }
 _KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-KNOWN = ("exportType", "_since", "_until", "_type", "_typeFilter", "patient", "_outputFormat")
+KNOWN = DATA_EXPORT.inputs  # what our OperationDefinition lists (exchange/fhir/operations.py)
 VALUE_KEYS = ("valueString", "valueCode", "valueInstant", "valueDateTime", "valueDate", "valueCanonical", "valueUri")
 
 
