@@ -16,6 +16,7 @@ from exchange.bulk.pull import PullError, PullReport
 from exchange.bulk.pull_lease import claim, held
 from exchange.bulk.pull_state import PullRun, Stage, State, save
 from exchange.bulk.pull_steps import STEPS
+from p2p.logs import correlation
 
 __all__ = ["PullRun", "Stage", "run_pull"]
 
@@ -39,14 +40,15 @@ def run_pull(run: PullRun) -> PullReport:
     ``PullBusy`` when another process is running it."""
     if not PULL_ID.match(run.pull_id):
         raise PullError("bad_pull_id", "a pull id is 1 to 64 letters, digits, '.', '_' or '-'")
-    state, lease = claim(run.store, run.pull_id, run.partner.partner_id, run.holder, run.lease_length, run.now,
-                         run.correlation_id)  # fmt: skip
-    run.lease = lease
-    try:
-        with held(lease):
-            state = _drive(run, state)
-    finally:
-        run.lease = None
+    with correlation(run.correlation_id):  # on every log line of the run, its lease's heartbeat's too
+        state, lease = claim(run.store, run.pull_id, run.partner.partner_id, run.holder, run.lease_length, run.now,
+                             run.correlation_id)  # fmt: skip
+        run.lease = lease
+        try:
+            with held(lease):
+                state = _drive(run, state)
+        finally:
+            run.lease = None
     counts = json.loads(state.get("counts_json") or "{}")
     report = PullReport(ingested_files=run.newly_ingested, group_id=state.get("group_id") or "",
                         members=json.loads(state.get("members_json") or "{}"))  # fmt: skip

@@ -16,6 +16,7 @@ pull still running elsewhere, two schedulers) never drive one pull at once.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import uuid
@@ -126,7 +127,8 @@ def held(lease: PullLease) -> Iterator[PullLease]:
                 log.warning("bulk pull lease not renewed (%s); trying again", type(exc).__name__,
                             extra={"pull_id": lease.pull_id})  # fmt: skip
 
-    thread = threading.Thread(target=beat, name=f"pull-lease-{lease.pull_id}", daemon=True)
+    context = contextvars.copy_context()  # the run's correlation id on the heartbeat's log lines
+    thread = threading.Thread(target=context.run, args=(beat,), name=f"pull-lease-{lease.pull_id}", daemon=True)
     thread.start()
     try:
         yield lease

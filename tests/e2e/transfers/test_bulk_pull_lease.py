@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from audit.search import Criteria
 from audit.service import search_events
 from exchange.member_data.ingest import received_for
 from graph.store import GraphStore
 from matching.linkage import jobs
+from p2p.cli.main import app
 from p2p.settings import Settings, as_environment
 from tests.support.servers import RequestLog
 from tests.support.two_payers import PEOPLE, TwoPayers, member_key_of, two_payers
@@ -98,6 +100,7 @@ def test_one_of_two_concurrent_pulls_runs_and_a_killed_holder_is_taken_over_afte
         for message in (refusal, early):
             assert f"pull {PULL} is being run by pull-" in message and "wait for that run to finish" in message
             assert '"message":"bulk pull refused: another process holds it"' in message
+            assert f'"correlation_id":"bulk-{PULL}"' in message
         final = pull_row(t.store_b)
         assert final is not None and final["stage"] == "completed" and not final["lease_live"]
 
@@ -113,3 +116,6 @@ def test_one_of_two_concurrent_pulls_runs_and_a_killed_holder_is_taken_over_afte
             assert len(events(t.store_b, "member_data.ingest", member_key=key)) == 1
         claims = [e["reason_code"] for e in events(t.store_b, "bulk_pull.claim", transfer_id=PULL)]
         assert claims == ["PULL_STARTED", "PULL_IN_PROGRESS", "PULL_IN_PROGRESS", "PULL_TAKEN_OVER"]
+        status = CliRunner().invoke(app, ["bulk", "status", PULL], env=as_environment(t.b))
+        assert status.exit_code == 0 and "completed" in status.output and "claims" in status.output
+        assert CliRunner().invoke(app, ["bulk", "status", "nope"], env=as_environment(t.b)).exit_code == 1
