@@ -2,7 +2,8 @@
 bulk (``$bulk-member-match``), export the matched Group (``$davinci-data-export``), download
 every file and check it against the sha256 it is named by, then record each member's data
 with its provenance ("received from payer X in transfer T") through the received-data ingest
-(``write_received`` + ``ingest_in``). These are the steps; ``pull_job`` runs them durably.
+(``write_received`` + ``ingest_in``). These are the calls to the previous payer and what is read from
+its answers; ``pull_steps`` and ``pull_job`` run them durably, one process at a time.
 Content-addressed files and a MERGE on (transfer, sha256) make a repeated pull (or a
 re-downloaded file) change nothing.
 
