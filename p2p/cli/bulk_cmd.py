@@ -23,6 +23,7 @@ from exchange.transfers.contract import TransferRequest
 from exchange.transfers.partners import PartnerUnavailable, endpoint
 from p2p.bootstrap import graph_store
 from p2p.cli.common import UserError, console, friendly_errors, settings
+from p2p.cli.interrupts import sigterm_as_interrupt
 from p2p.logs import configure
 from security.client import PartnerTokenError, SmartClient
 from security.http import outbound_client
@@ -114,7 +115,7 @@ def pull_command(
         console.print(f"Bulk pull {transfer}: if it stops, run the same command with --transfer-id {transfer} "
                       "to resume it where it stopped.")  # fmt: skip
         try:
-            with console.status(f"Pulling {len(bundles)} members from {partner_id}…"):
+            with sigterm_as_interrupt(), console.status(f"Pulling {len(bundles)} members from {partner_id}…"):
                 report = pull(store, cfg.data_dir, http, Partner(partner_id, e.fhir_base_url, smart.token), bundles,
                               transfer, f"bulk-{transfer}", lease_s=cfg.bulk_pull_lease_s)  # fmt: skip
         except PullBusy as exc:
