@@ -85,22 +85,16 @@ def _cut(
     pairs = np.isin(root[never[0]], split) & (root[never[0]] == root[never[1]])
     members = np.flatnonzero(np.isin(root, split))
     ids = record_ids
-    found = cluster(
-        [ids[i] for i in members.tolist()],
-        [
-            Edge(ids[a], ids[b], w)
-            for a, b, w in zip(left[inside].tolist(), right[inside].tolist(), weights[inside].tolist(), strict=True)
-        ],
-        must_not_link=[
-            (ids[a], ids[b]) for a, b in zip(never[0][pairs].tolist(), never[1][pairs].tolist(), strict=True)
-        ],
-    )
+    found = _by_cluster(
+        [ids[i] for i in members.tolist()], ids, (left[inside], right[inside], weights[inside]),
+        (never[0][pairs], never[1][pairs]),
+    )  # fmt: skip
     number = {ids[i]: i for i in members.tolist()}
     smallest: dict[str, int] = {}
-    for record, key in found.cluster_of.items():
+    for record, key in found.items():
         smallest[key] = min(smallest.get(key, number[record]), number[record])
     cut = root.copy()
-    cut[members] = [smallest[found.cluster_of[ids[i]]] for i in members.tolist()]
+    cut[members] = [smallest[found[ids[i]]] for i in members.tolist()]
     return cut
 
 
@@ -112,12 +106,22 @@ def _from_cluster(
     never_left: Numbers,
     never_right: Numbers,
 ) -> NumberedClusters:
-    ids = record_ids
-    found = cluster(
-        list(ids),
-        [Edge(ids[a], ids[b], w) for a, b, w in zip(left.tolist(), right.tolist(), weights.tolist(), strict=True)],
-        must_not_link=[(ids[a], ids[b]) for a, b in zip(never_left.tolist(), never_right.tolist(), strict=True)],
-    )
-    keys = sorted(set(found.cluster_of.values()))
+    found = _by_cluster(list(record_ids), record_ids, (left, right, weights), (never_left, never_right))
+    keys = sorted(set(found.values()))
     number = {key: i for i, key in enumerate(keys)}
-    return NumberedClusters(np.array([number[found.cluster_of[r]] for r in ids], dtype=np.int64), keys)
+    return NumberedClusters(np.array([number[found[r]] for r in record_ids], dtype=np.int64), keys)
+
+
+def _by_cluster(
+    records: list[str],
+    ids: Sequence[str],
+    edges: tuple[Numbers, Numbers, npt.NDArray[np.float64]],
+    never: tuple[Numbers, Numbers],
+) -> dict[str, str]:
+    """``cluster`` itself over these records, the numbered edges and pairs named by their ids."""
+    left, right, weights = (column.tolist() for column in edges)
+    return cluster(
+        records,
+        [Edge(ids[a], ids[b], w) for a, b, w in zip(left, right, weights, strict=True)],
+        must_not_link=[(ids[a], ids[b]) for a, b in zip(never[0].tolist(), never[1].tolist(), strict=True)],
+    ).cluster_of

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,3 +43,17 @@ def poll(http: httpx.Client, url: str, headers: dict[str, str], timeout_s: float
         waiting.append(response)
         time.sleep(0.2)
     raise AssertionError(f"{url} still running after {timeout_s} s")
+
+
+class Crash(RuntimeError):
+    """Stands for the process dying right after a step of a bulk pull was recorded."""
+
+
+def crash_at(step: str) -> Callable[[str], None]:
+    """A pull's step callback that 'dies' (raises Crash) once ``step`` is recorded."""
+
+    def stop(done: str) -> None:
+        if done == step:
+            raise Crash(step)
+
+    return stop

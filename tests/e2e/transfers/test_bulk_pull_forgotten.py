@@ -20,23 +20,12 @@ from exchange.member_data.ingest import received_for
 from exchange.transfers.partners import endpoint
 from security.client import SmartClient
 from security.keys import load_signing_key
+from tests.support.bulk import Crash, crash_at
 from tests.support.bulk_http import BULK_SCOPES, b_bearer_at_a, our_bundles
 from tests.support.two_payers import PEOPLE, TwoPayers
 
 pytestmark = pytest.mark.integration
 PULL = "bulk-F1"
-
-
-class Crash(RuntimeError):
-    """Stands for the process dying right after a step was recorded."""
-
-
-def crash_at(step: str) -> Any:
-    def stop(done: str) -> None:
-        if done == step:
-            raise Crash(step)
-
-    return stop
 
 
 def test_a_pull_resumed_after_the_previous_payer_forgot_its_jobs_asks_again_and_ingests_once(

@@ -18,22 +18,11 @@ from exchange.member_data.ingest import received_for
 from exchange.transfers.partners import endpoint
 from security.client import SmartClient
 from security.keys import load_signing_key
+from tests.support.bulk import Crash, crash_at
 from tests.support.bulk_http import BULK_SCOPES, our_bundles
 from tests.support.two_payers import PEOPLE, TwoPayers
 
 pytestmark = pytest.mark.integration
-
-
-class Crash(RuntimeError):
-    """Stands for the process dying right after a step was recorded."""
-
-
-def crash_at(step: str) -> Any:
-    def stop(done: str) -> None:
-        if done == step:
-            raise Crash(step)
-
-    return stop
 
 
 def events(store: Any, action: str, **criteria: str) -> list[dict[str, Any]]:
