@@ -59,7 +59,8 @@ def create_app(settings: Settings, member_match: MatchContext | None = None) -> 
             stops.append(every(min(interval, 60.0), "audit-checkpoint",
                                lambda: checkpoint_if_due(store, keys, interval, every_events)))  # fmt: skip
         stops.append(idempotency.purge_job(store))
-        stops.append(sla.monitor_job(store, settings))
+        if settings.sla_monitor_job:
+            stops.append(sla.monitor_job(store, settings))
         stops.append(start(Runner(store, bulk_config(settings), engine, clock.now)))  # bulk jobs (issue #8)
         try:
             yield

@@ -250,6 +250,11 @@ class Settings(BaseSettings):
     sla_snapshot_interval_s: float = Field(
         60.0, ge=0.5, le=3600, description="How often the SLA figures are snapshotted (trends) and alerts evaluated."
     )
+    sla_monitor_job: bool = Field(
+        True, description="Snapshot the SLA figures and evaluate alerts from this API process. One process is enough "
+        "(snapshots are kept per bucket, alerts per open key); turn it off on the others, or where a test needs "
+        "the database to hold only what it wrote.",
+    )  # fmt: skip
     sla_figures_cache_s: float = Field(
         5.0, ge=0, le=300, description="How long figures read from the graph serve scrapes and dashboard refreshes."
     )
