@@ -1,7 +1,6 @@
 // Purpose: One bulk pull as an operator sees it: its stage, who holds its lease, until when and whether that is still ahead (by the database's clock), how many runs claimed it, steps kicked off again because the previous payer forgot them, files downloaded and members ingested.
 // Mode: read
 // Params: $pull_id
-// Routing: leader
 MATCH (p:BulkPull {pull_id: $pull_id})
 OPTIONAL MATCH (m:BulkPullMember {pull_id: $pull_id})
 WITH p, count(m) AS members_ingested
