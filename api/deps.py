@@ -18,6 +18,16 @@ def _store(request: Request) -> GraphStore:
 Store = Annotated[GraphStore, Depends(_store)]
 
 
+def media_type(request: Request) -> str:
+    """The body's media type as declared, without its parameters, lower-cased ('' when none)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def unsupported_media_type(sent: str, wanted: str) -> FhirInputError:
+    """The 415 naming the media type to send and the one that was sent."""
+    return FhirInputError([Issue("Content-Type", f"send {wanted} (got {sent or 'none'})", "not-supported")], status=415)
+
+
 def json_body_only(request: Request) -> None:
     """For routers whose POST bodies are JSON models: a body not declared as JSON is a 415 naming the
     media type to send. FastAPI (strict about it) reads such a body as bytes and answers 'Input
@@ -25,8 +35,7 @@ def json_body_only(request: Request) -> None:
     application/json' (curl -d sends a form type) looking in the wrong place."""
     if request.method != "POST":
         return
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json")):
+    sent = media_type(request)
+    if sent == "application/json" or (sent.startswith("application/") and sent.endswith("+json")):
         return
-    issue = Issue("Content-Type", f"send application/json (got {media_type or 'none'})", "not-supported")
-    raise FhirInputError([issue], status=415)
+    raise unsupported_media_type(sent, "application/json")

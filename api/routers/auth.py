@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.auth import Throttled, authenticate, security_of
+from api.deps import media_type
 from api.security import NO_STORE
 from security.domain.assertion import ALGORITHMS
 from security.domain.errors import OAuthErrorCode, invalid_request
@@ -75,7 +76,7 @@ async def token(request: Request) -> JSONResponse:
     wait = security.rate_limit.retry_after(f"token-endpoint:{request.client.host if request.client else '-'}")
     if wait:
         raise Throttled(wait)
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM:
+    if media_type(request) != FORM:
         raise invalid_request(f"the body must be {FORM}")
     try:
         form = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 
 from api.auth import Forbidden, authenticate, require
 from api.correlation import correlation_id
-from api.deps import Store
+from api.deps import Store, media_type, unsupported_media_type
 from audit import clock
 from exchange.bulk import service
 from exchange.bulk.config import BulkConfig, bulk_config
@@ -58,10 +58,9 @@ async def json_body(request: Request, optional: bool = False) -> Any:
     raw = await request.body()
     if optional and not raw.strip():
         return None
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     if content_type not in ("application/fhir+json", "application/json"):
-        raise FhirInputError([Issue("Content-Type", f"send {FHIR_JSON} (got {content_type or 'none'})",
-                                    "not-supported")], status=415)  # fmt: skip
+        raise unsupported_media_type(content_type, FHIR_JSON)
     # off the event loop: a 10,000-member body is tens of megabytes
     return parse_json(raw) if len(raw) < 1_048_576 else await run_in_threadpool(parse_json, raw)
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.auth import require
 from api.correlation import correlation_id
-from api.deps import Store
+from api.deps import Store, media_type, unsupported_media_type
 from audit.domain.context import body_sha256
 from exchange.fhir.capability import capability_statement
 from exchange.fhir.errors import FhirInputError, Issue
@@ -65,10 +65,9 @@ def operation_definition(request: Request, definition_id: str) -> JSONResponse:
 async def member_match_operation(
     request: Request, principal: Annotated[Principal, require(Scope.MEMBER_MATCH)]
 ) -> Response:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     if content_type not in ACCEPTED_TYPES:
-        issue = Issue("Content-Type", f"send {FHIR_JSON} (got {content_type or 'none'})", "not-supported")
-        raise FhirInputError([issue], status=415)
+        raise unsupported_media_type(content_type, FHIR_JSON)
     raw = await request.body()
     body = parse_json(raw)
     settings = request.app.state.settings
