@@ -41,6 +41,10 @@ def _values(result: neo4j.Result) -> list[list[Any]]:
     return result.values()
 
 
+def _records(result: neo4j.Result) -> list[dict[str, Any]]:
+    return [plain(record.data()) for record in result]
+
+
 class Queries(Protocol):
     """What query-running code needs: a ``GraphStore`` (each call its own transaction) or a
     ``TxRunner`` (every call inside one open transaction) both fit."""
@@ -78,30 +82,26 @@ class GraphStore:
     ) -> list[dict[str, Any]]:
         """On a cluster, a reader that has seen this store's own writes (bookmarks); the leader
         for a file marked ``Routing: leader``. On a single server both are that server."""
-        query, given = self.query(name, params)
-        records, _, _ = self.driver.execute_query(
-            neo4j.Query(query.text, timeout=self.timeout_s),
-            given,
-            database_=database or self.database,
-            routing_=neo4j.RoutingControl.WRITE if query.leader else neo4j.RoutingControl.READ,
-            bookmark_manager_=self.bookmarks,
-        )
-        return [plain(record.data()) for record in records]
+        return self._read(name, params, database, _records)
 
     def read_values(self, name: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         """Like ``read``, each row as the list of its values in ``RETURN`` order, as the driver
         decoded them (temporal values stay the driver's types): for reads of many thousands of
         rows whose caller knows its columns, without a dict and a conversion per value."""
+        return self._read(name, params, None, _values)
+
+    def _read(
+        self, name: str, params: Mapping[str, Any] | None, database: str | None, rows: Callable[[neo4j.Result], T]
+    ) -> T:
         query, given = self.query(name, params)
-        rows: list[list[Any]] = self.driver.execute_query(
+        return self.driver.execute_query(
             neo4j.Query(query.text, timeout=self.timeout_s),
             given,
-            database_=self.database,
+            database_=database or self.database,
             routing_=neo4j.RoutingControl.WRITE if query.leader else neo4j.RoutingControl.READ,
             bookmark_manager_=self.bookmarks,
-            result_transformer_=_values,
+            result_transformer_=rows,
         )
-        return rows
 
     def write(
         self, name: str, params: Mapping[str, Any] | None = None, *, database: str | None = None
@@ -136,7 +136,7 @@ class TxRunner:
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         query, given = self._store.query(name, params)
-        return [plain(record.data()) for record in self._tx.run(query.text, given)]
+        return _records(self._tx.run(query.text, given))
 
     # Reads and writes alike run inside the transaction (a read sees its earlier writes), so
     # code written against ``Queries`` runs unchanged in one transaction.
