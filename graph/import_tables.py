@@ -64,11 +64,12 @@ def write_links(
     identity/refresh_queue_ranks)."""
     run_id, model_version, now = meta
     count = links.num_rows
+    rows = row_numbers(count)  # a link's id, and its first event's
     at = pa.repeat(pa.scalar(now), count)
     weights = pc.fill_null(pc.negate(links["match_weight"]), NO_WEIGHT_LAST)
     names = ["link_id", "pair_key", "state", "decided_by", "actor", "reason"]
     table = pa.table(
-        {"number": row_numbers(count), **{n: links[n] for n in names}, "run_id": pa.repeat(pa.scalar(run_id), count),
+        {"number": rows, **{n: links[n] for n in names}, "run_id": pa.repeat(pa.scalar(run_id), count),
          "model_version": pa.repeat(pa.scalar(model_version), count),
          "match_weight": links["match_weight"], "match_probability": links["match_probability"],
          "contributions": links["contributions"], "blocking_rule": links["blocking_rule"],
@@ -78,18 +79,17 @@ def write_links(
     )  # fmt: skip
     files.add("nodes", "Link", table, LINK_HEADER)
     events = pa.table(
-        {"number": row_numbers(count), "seq": pa.repeat(pa.scalar(1), count), "to_state": links["state"], "at": at,
+        {"number": rows, "seq": pa.repeat(pa.scalar(1), count), "to_state": links["state"], "at": at,
          "actor": links["actor"], "reason": links["reason"], "evidence": links["evidence"]}
     )  # fmt: skip
     files.add("nodes", "LinkEvent", events, EVENT_HEADER)
-    rows = np.arange(count, dtype=np.int64)
     sides = pa.table(
-        {"link": pa.array(np.concatenate([rows, rows])), "record": pa.array(np.concatenate(ends)),
+        {"link": pa.concat_arrays([rows, rows]), "record": pa.array(np.concatenate(ends)),
          "side": pa.concat_arrays([pa.repeat(pa.scalar("left"), count), pa.repeat(pa.scalar("right"), count)])}
     )  # fmt: skip
     files.add("relationships", "LINKS", sides, [":START_ID(Link)", ":END_ID(SourceRecord)", "side"])
     files.add(
-        "relationships", "HAS_EVENT", pa.table({"link": row_numbers(count), "event": row_numbers(count)}),
+        "relationships", "HAS_EVENT", pa.table({"link": rows, "event": rows}),
         [":START_ID(Link)", ":END_ID(LinkEvent)"],
     )  # fmt: skip
 

@@ -20,6 +20,8 @@ import numpy.typing as npt
 from graph.domain.clustering import Edge, cluster, new_member_key
 
 Numbers = npt.NDArray[np.int64]
+Edges = tuple[Numbers, Numbers, npt.NDArray[np.float64]]  # left, right, weight: one edge per position
+Pairs = tuple[Numbers, Numbers]  # left, right: one must-not-link pair per position
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,15 @@ def cluster_numbered(
 ) -> NumberedClusters:
     """``record_ids`` sorted; edge ``i`` joins records ``left[i]`` and ``right[i]`` with
     ``weights[i]``; must-not-link pairs likewise. What ``cluster`` gives for the same ids."""
-    count = len(record_ids)
-    root = components(count, left, right)
+    edges, never = (left, right, weights), (never_left, never_right)
+    root = components(len(record_ids), left, right)
     split = np.unique(root[never_left][root[never_left] == root[never_right]])
     if split.size:
-        root = _cut(record_ids, root, split, (left, right, weights), (never_left, never_right))
+        root = _cut(record_ids, root, split, edges, never)
     firsts, member_of = np.unique(root, return_inverse=True)  # a cluster's first record is its smallest
     keys = [new_member_key(record_ids[first]) for first in firsts.tolist()]
     if len(set(keys)) < len(keys):  # two first records whose keys collide: cluster's own way settles it
-        return _from_cluster(record_ids, left, right, weights, never_left, never_right)
+        return _from_cluster(record_ids, edges, never)
     return NumberedClusters(member_of.astype(np.int64), keys)
 
 
@@ -75,8 +77,8 @@ def _cut(
     record_ids: Sequence[str],
     root: Numbers,
     split: Numbers,
-    edges: tuple[Numbers, Numbers, npt.NDArray[np.float64]],
-    never: tuple[Numbers, Numbers],
+    edges: Edges,
+    never: Pairs,
 ) -> Numbers:
     """The components holding a must-not-link pair, clustered edge by edge: each of their
     records gets the smallest record number of its cluster."""
@@ -98,26 +100,14 @@ def _cut(
     return cut
 
 
-def _from_cluster(
-    record_ids: Sequence[str],
-    left: Numbers,
-    right: Numbers,
-    weights: npt.NDArray[np.float64],
-    never_left: Numbers,
-    never_right: Numbers,
-) -> NumberedClusters:
-    found = _by_cluster(list(record_ids), record_ids, (left, right, weights), (never_left, never_right))
+def _from_cluster(record_ids: Sequence[str], edges: Edges, never: Pairs) -> NumberedClusters:
+    found = _by_cluster(list(record_ids), record_ids, edges, never)
     keys = sorted(set(found.values()))
     number = {key: i for i, key in enumerate(keys)}
     return NumberedClusters(np.array([number[found[r]] for r in record_ids], dtype=np.int64), keys)
 
 
-def _by_cluster(
-    records: list[str],
-    ids: Sequence[str],
-    edges: tuple[Numbers, Numbers, npt.NDArray[np.float64]],
-    never: tuple[Numbers, Numbers],
-) -> dict[str, str]:
+def _by_cluster(records: list[str], ids: Sequence[str], edges: Edges, never: Pairs) -> dict[str, str]:
     """``cluster`` itself over these records, the numbered edges and pairs named by their ids."""
     left, right, weights = (column.tolist() for column in edges)
     return cluster(
