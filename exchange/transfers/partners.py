@@ -13,6 +13,8 @@ import httpx
 from exchange.domain.consent import OrgId
 from graph.store import GraphStore, Queries
 from security.client import SmartClient
+from security.domain.errors import OAuthError
+from security.domain.scopes import parse_requested
 from security.keys import SigningKey
 
 DEFAULT_SCOPE = "system/Patient.member-match system/Patient.read"
@@ -52,10 +54,12 @@ def check_client_id(client_id: str) -> str:
 
 
 def check_scope(scope: str) -> str:
-    """Space-separated SMART scopes (``system/Patient.read``), at least one."""
-    words = scope.split(" ")
-    if not all(words) or not all(all(33 <= ord(c) <= 126 and c != "\\" and c != '"' for c in w) for w in words):
-        raise ValueError("the scope must be SMART scopes separated by single spaces (system/Patient.read ...)")
+    """Space-separated SMART scopes (``system/Patient.read``), at least one: what a token request
+    may carry (``security.domain.scopes.parse_requested``, RFC 6749's scope tokens)."""
+    try:
+        parse_requested(scope)
+    except OAuthError:
+        raise ValueError("the scope must be SMART scopes separated by single spaces (system/Patient.read …)") from None
     return scope
 
 
