@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from matching.linkage.atomic_files import write_atomically
 from matching.linkage.thresholds import Thresholds
 
 PUBLISHED = "published.json"
@@ -95,7 +94,7 @@ class ModelRegistry:
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.path_of(model.version)
         if not path.exists():
-            _atomic_write(path, json.dumps(model.to_json(), indent=2, sort_keys=True) + "\n")
+            _write_text(path, json.dumps(model.to_json(), indent=2, sort_keys=True) + "\n")
         return path
 
     def load(self, version_or_path: str) -> ModelFile:
@@ -123,7 +122,7 @@ class ModelRegistry:
         the pointer always names a version, never a path that depends on where it was run from."""
         model = self.load(version_or_path)  # refuse to publish something that does not load
         self.save(model)
-        _atomic_write(self.root / PUBLISHED, json.dumps({"version": model.version}) + "\n")
+        _write_text(self.root / PUBLISHED, json.dumps({"version": model.version}) + "\n")
         return model.version
 
     def published(self) -> ModelFile:
@@ -139,14 +138,5 @@ class ModelRegistry:
         return self.load(version)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """A complete file or none (a failed write leaves no temporary file behind), readable by the
-    service's other users like the matching outputs (mkstemp creates 0600)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+def _write_text(path: Path, text: str) -> None:
+    write_atomically(path, lambda tmp: tmp.write_text(text))

@@ -101,7 +101,7 @@ def test_model_files_are_readable_by_the_service_and_a_failed_write_leaves_nothi
     def full(*_args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("matching.linkage.registry.os.replace", full)
+    monkeypatch.setattr("matching.linkage.atomic_files.os.replace", full)
     with pytest.raises(OSError):
         registry.save(model(thresholds=Thresholds(12.0, 4.0)))
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, "published.json"]
