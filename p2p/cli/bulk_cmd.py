@@ -23,6 +23,7 @@ from exchange.transfers.contract import TransferRequest
 from exchange.transfers.partners import PartnerUnavailable, endpoint
 from p2p.bootstrap import graph_store
 from p2p.cli.common import UserError, console, friendly_errors, settings
+from p2p.cli.common import log_level as checked_level
 from p2p.cli.interrupts import sigterm_as_interrupt
 from p2p.logs import configure
 from security.client import PartnerTokenError, SmartClient
@@ -87,7 +88,7 @@ def pull_command(
 ) -> None:
     """Match our new members at the previous payer in bulk, export and ingest their histories."""
     cfg = settings()
-    configure(log_level.upper())
+    configure(checked_level(log_level))
     requests = _requests(requests_file, partner_id)
     transfer = transfer_id or f"B-{uuid.uuid4().hex[:20]}"
     with graph_store(cfg) as store, outbound_client(cfg) as http:

@@ -75,7 +75,7 @@ def test_a_signing_key_that_is_not_a_key_is_a_configuration_error() -> None:
     assert served.exit_code == 2 and "P2P_AUTH_SIGNING_KEY is not an unencrypted PEM private key" in served.stderr
 
 
-@pytest.mark.parametrize("command", [["worker"], ["serve"]])
+@pytest.mark.parametrize("command", [["worker"], ["serve"], ["bulk", "pull", "payer-a", "requests.jsonl"]])
 def test_an_unknown_log_level_is_refused_before_anything_starts(command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "--log-level", "LOUD"])
     assert result.exit_code == 1
